@@ -1,0 +1,80 @@
+# nktrade - build, test, run. See README.md.
+# Every tools/nk-*.c is a tool; tools/lib/*.c is the shared library.
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror=implicit-function-declaration
+CPPFLAGS += -DNK_VERSION='"$(VERSION)"' -D_GNU_SOURCE -DNK_DATADIR='"$(PREFIX)/share/nktrade"'
+LDLIBS   := -Wl,--as-needed -lisal -lcsv -lyaml -lcurl -lz -lm
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+B        ?= build
+TOOLS    := $(patsubst tools/%.c,%,$(wildcard tools/nk-*.c))
+LIBSRC   := $(wildcard tools/lib/*.c)
+LIBHDR   := $(wildcard tools/lib/*.h)
+LIBOBJ   := $(patsubst tools/lib/%.c,$(B)/lib/%.o,$(LIBSRC))
+BINS     := $(addprefix $(B)/bin/,$(TOOLS))
+UNITSRC  := $(wildcard tests/unit/*.c)
+UNITS    := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNITSRC))
+BENCHSRC := $(wildcard tests/bench/*.c)
+BENCHES  := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCHSRC))
+
+.PHONY: all deps check run install uninstall clean bench asan man
+all: $(BINS) $(UNITS) $(BENCHES)
+
+$(B)/lib/%.o: tools/lib/%.c $(LIBHDR) | $(B)/lib
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+$(B)/libnk.a: $(LIBOBJ)
+	rm -f $@ && ar rcs $@ $^
+$(B)/bin/%: tools/%.c $(B)/libnk.a $(LIBHDR) | $(B)/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/libnk.a $(LDLIBS)
+$(B)/unit/%: tests/unit/%.c $(B)/libnk.a $(LIBHDR) | $(B)/unit
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itools/lib -o $@ $< $(B)/libnk.a $(LDLIBS)
+$(B)/bench/%: tests/bench/%.c $(B)/libnk.a $(LIBHDR) | $(B)/bench
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itools/lib -o $@ $< $(B)/libnk.a $(LDLIBS)
+$(B)/lib $(B)/bin $(B)/unit $(B)/bench:
+	mkdir -p $@
+
+# The same tools built with AddressSanitizer and UBSan, in build/asan.
+asan:
+	$(MAKE) --no-print-directory B=build/asan CFLAGS='$(SANFLAGS)' all
+
+# Install the Debian packages the build and the tests need (root), or say
+# which to install.
+deps:
+	@sh tools/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory asan
+	@sh tests/run.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@sh pipelines/default.sh
+
+bench: all
+	@sh tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/nktrade
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	for t in $(TOOLS); do [ ! -f tools/$$t.1 ] || install -m 644 tools/$$t.1 $(DESTDIR)$(PREFIX)/share/man/man1/; done
+	cp -R rules data $(DESTDIR)$(PREFIX)/share/nktrade/
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$t $(DESTDIR)$(PREFIX)/share/man/man1/$$t.1; done
+	rm -rf $(DESTDIR)$(PREFIX)/share/nktrade
+
+clean:
+	rm -rf build
+
+# Man pages are generated from --help/--version by help2man (Debian package
+# help2man) and committed beside the tools, so building needs no help2man.
+man: all
+	for t in $(TOOLS); do \
+	  help2man --no-info --section=1 --source=nktrade \
+	    --name="$$(sed -n '1s/^\/\* nk-[a-z-]* - //p' tools/$$t.c)" \
+	    --include=tools/man-common.h2m -o tools/$$t.1 $(B)/bin/$$t || exit 1; done

@@ -1,0 +1,229 @@
+/* Unit tests for tools/lib: prints "N passed, N failed" (sds testhelp style). */
+#include "nk.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int passed, failed;
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (cond)                                                      \
+			passed++;                                              \
+		else {                                                         \
+			failed++;                                              \
+			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);  \
+		}                                                              \
+	} while (0)
+
+static int dec(const char *s, nk_dec *v) { return nk_dec_parse(s, strlen(s), v); }
+
+static int fmt_is(nk_dec v, const char *want)
+{
+	char b[32];
+	size_t n = nk_dec_fmt(v, b);
+	return n == strlen(want) && !strcmp(b, want);
+}
+
+static void test_dec(void)
+{
+	nk_dec v = 0;
+	CHECK(dec("894039906", &v) == NK_DEC_OK && v == 894039906000LL);
+	CHECK(dec("14121885217.018", &v) == NK_DEC_OK && v == 14121885217018LL);
+	CHECK(dec("-0.5", &v) == NK_DEC_OK && v == -500);
+	CHECK(dec("+7", &v) == NK_DEC_OK && v == 7000);
+	CHECK(dec(".25", &v) == NK_DEC_OK && v == 250);
+	CHECK(dec("3.", &v) == NK_DEC_OK && v == 3000);
+	CHECK(dec("1.2e3", &v) == NK_DEC_OK && v == 1200000);
+	CHECK(dec("1.4121885217018E10", &v) == NK_DEC_OK && v == 14121885217018LL);
+	CHECK(dec("5e-3", &v) == NK_DEC_OK && v == 5);
+	CHECK(dec("0.0005", &v) == NK_DEC_INEXACT && v == 0);  /* half to even */
+	CHECK(dec("0.0015", &v) == NK_DEC_INEXACT && v == 2);
+	CHECK(dec("2.0004", &v) == NK_DEC_INEXACT && v == 2000);
+	CHECK(dec("1.000000", &v) == NK_DEC_OK && v == 1000);
+	CHECK(dec("", &v) == NK_DEC_EMPTY);
+	CHECK(dec("12,5", &v) == NK_DEC_BAD);
+	CHECK(dec("1 000", &v) == NK_DEC_BAD);
+	CHECK(dec("abc", &v) == NK_DEC_BAD);
+	CHECK(dec("-", &v) == NK_DEC_BAD);
+	CHECK(dec(".", &v) == NK_DEC_BAD);
+	CHECK(dec("1e", &v) == NK_DEC_BAD);
+	CHECK(dec("nan", &v) == NK_DEC_BAD);
+	CHECK(dec("9223372036854775.807", &v) == NK_DEC_OK && v == INT64_MAX);
+	CHECK(dec("9223372036854776", &v) == NK_DEC_RANGE);
+	CHECK(dec("1e300", &v) == NK_DEC_RANGE);
+	CHECK(dec("123456789012345678901234567890123", &v) == NK_DEC_RANGE);
+	CHECK(fmt_is(894039906000LL, "894039906"));
+	CHECK(fmt_is(14121885217018LL, "14121885217.018"));
+	CHECK(fmt_is(-500, "-0.5"));
+	CHECK(fmt_is(0, "0"));
+	CHECK(fmt_is(10, "0.01"));
+	CHECK(fmt_is(INT64_MIN + 1, "-9223372036854775.807"));
+	nk_dec r;
+	CHECK(nk_dec_div(1060000, 1060, &r) == NK_DEC_OK && r == 1000000); /* 1060/1.06 */
+	CHECK(nk_dec_div(1000, 3000, &r) == NK_DEC_OK && r == 333);
+	CHECK(nk_dec_div(2000, 3000, &r) == NK_DEC_OK && r == 667);
+	CHECK(nk_dec_div(1, 0, &r) == NK_DEC_RANGE);
+	CHECK(nk_dec_mul(2500, 1500, &r) == NK_DEC_OK && r == 3750);
+	CHECK(nk_dec_mul(-1, 500, &r) == NK_DEC_OK && r == 0); /* -0.0005 -> 0 */
+	CHECK(nk_dec_mul(INT64_MAX, 2000, &r) == NK_DEC_RANGE);
+	/* sum of parsed decimals is exact, whatever the order */
+	const char *xs[] = {"0.1", "0.2", "0.3", "14121885217.018", "-0.6"};
+	nk_dec a = 0, b = 0;
+	for (int i = 0; i < 5; i++) {
+		dec(xs[i], &v);
+		a += v;
+		dec(xs[4 - i], &v);
+		b += v;
+	}
+	CHECK(a == b && fmt_is(a, "14121885217.018"));
+	int64_t iv;
+	CHECK(nk_int_parse("2022", 4, &iv) == 0 && iv == 2022);
+	CHECK(nk_int_parse("-9223372036854775808", 20, &iv) == 0 && iv == INT64_MIN);
+	CHECK(nk_int_parse("9223372036854775808", 19, &iv) == NK_DEC_RANGE);
+	CHECK(nk_int_parse("20.5", 4, &iv) == NK_DEC_BAD);
+	CHECK(nk_int_parse("", 0, &iv) == NK_DEC_EMPTY);
+}
+
+static void test_text(void)
+{
+	size_t at;
+	CHECK(nk_text_check("abc", 3, &at) == NULL);
+	CHECK(nk_text_check("C\xc3\xb4te", 5, &at) == NULL);
+	CHECK(nk_text_check("C\xf4te", 4, &at) != NULL && at == 1); /* Latin-1 */
+	CHECK(nk_text_check("\xe2\x82", 2, &at) != NULL);	     /* cut short */
+	CHECK(nk_text_check("\xc0\xaf", 2, &at) != NULL);	     /* overlong */
+	CHECK(nk_text_check("\xed\xa0\x80", 3, &at) != NULL);	     /* surrogate */
+	CHECK(nk_text_check("\xf0\x9f\x98\x80", 4, &at) == NULL);    /* emoji */
+	CHECK(nk_text_check("a\0b", 3, &at) != NULL && at == 1);
+	CHECK(nk_text_check("ab\r", 3, &at) != NULL && at == 2);
+	char d[16];
+	CHECK(nk_unescape("a\\tb\\\\c\\n", 9, d) == 6 && !memcmp(d, "a\tb\\c\n", 6));
+	CHECK(nk_unescape("a\\x", 3, d) == (size_t)-1);
+	CHECK(nk_unescape("a\\", 2, d) == (size_t)-1);
+}
+
+/* Write through nk_out into a temp file, read it back. */
+static char *roundtrip_out(void (*fn)(nk_out *), size_t *len)
+{
+	char path[] = "/tmp/nk-unit-XXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	nk_out *o = nk_out_open(path);
+	fn(o);
+	nk_out_close(o);
+	FILE *f = fopen(path, "rb");
+	static char buf[1 << 20];
+	*len = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	unlink(path);
+	return buf;
+}
+
+static void write_escaped(nk_out *o)
+{
+	nk_out_escaped(o, "a\tb\nc\rd\\e", 9);
+	nk_out_byte(o, '|');
+	nk_out_int(o, -42);
+	nk_out_byte(o, '|');
+	nk_out_dec(o, 14121885217018LL);
+}
+
+static void write_big(nk_out *o)
+{
+	for (int i = 0; i < 100000; i++)
+		nk_out_write(o, "0123456789", 10); /* 1 MB through a 256 KiB buffer */
+}
+
+static void test_out(void)
+{
+	size_t n;
+	char *s = roundtrip_out(write_escaped, &n);
+	const char *want = "a\\tb\\nc\\rd\\\\e|-42|14121885217.018";
+	CHECK(n == strlen(want) && !memcmp(s, want, n));
+	s = roundtrip_out(write_big, &n);
+	CHECK(n == 1000000 && !memcmp(s + 999990, "0123456789", 10));
+	/* no temp file left beside the target */
+	CHECK(access("/tmp/nk-unit-out.tsv.tmp", F_OK) != 0);
+}
+
+static void test_in(void)
+{
+	/* a multi-member gzip file is one stream; lines cross buffer ends */
+	char dir[] = "/tmp/nk-unit-dXXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char cmd[512];
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && printf 'h\\na\\n' | gzip -c > t.gz && "
+		 "printf 'b\\nlast' | gzip -c >> t.gz && "
+		 "head -c 300000 /dev/zero | tr '\\0' x > long && echo >> long && echo y >> long",
+		 dir);
+	CHECK(system(cmd) == 0);
+	char p[600];
+	snprintf(p, sizeof p, "%s/t.gz", dir);
+	nk_in *in = nk_in_open(p);
+	const char *l;
+	size_t n;
+	const char *want[] = {"h", "a", "b", "last"};
+	int i = 0, ok = 1;
+	while (nk_in_line(in, &l, &n)) {
+		ok &= i < 4 && n == strlen(want[i]) && !memcmp(l, want[i], n);
+		i++;
+	}
+	CHECK(ok && i == 4 && nk_in_lineno(in) == 4);
+	nk_in_close(in);
+	snprintf(p, sizeof p, "%s/long", dir);
+	in = nk_in_open(p);
+	CHECK(nk_in_line(in, &l, &n) && n == 300000 && l[299999] == 'x');
+	CHECK(nk_in_line(in, &l, &n) && n == 1 && l[0] == 'y');
+	CHECK(!nk_in_line(in, &l, &n));
+	nk_in_close(in);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	CHECK(system(cmd) == 0);
+}
+
+static void test_layout(void)
+{
+	char dir[] = "/tmp/nk-unit-lXXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char p[600], q[600];
+	snprintf(p, sizeof p, "%s/in.tsv", dir);
+	snprintf(q, sizeof q, "%s/out.tsv", dir);
+	FILE *f = fopen(p, "w");
+	fputs("a\tstage\tb\n1\told\t2\n", f);
+	fclose(f);
+	char *paths[] = {p};
+	nk_tsv *t = nk_tsv_open(paths, 1);
+	const char *add[] = {"hs6", "stage"};
+	nk_layout *l = nk_layout_new(t, add, 2);
+	nk_out *o = nk_out_open(q);
+	nk_layout_header(o, t, l);
+	while (nk_tsv_next(t)) {
+		nk_str v[2] = {{"010121", 6}, {"new", 3}};
+		nk_layout_row(o, l, t->f, v);
+	}
+	nk_out_close(o);
+	nk_layout_free(l);
+	nk_tsv_close(t);
+	char buf[256] = {0};
+	f = fopen(q, "r");
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	const char *want = "a\tstage\tb\ths6\n1\tnew\t2\t010121\n";
+	CHECK(n == strlen(want) && !strcmp(buf, want));
+	snprintf(p, sizeof p, "rm -rf %s", dir);
+	CHECK(system(p) == 0);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	nk_init(argv);
+	test_dec();
+	test_text();
+	test_out();
+	test_in();
+	test_layout();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}

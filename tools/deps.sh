@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install the Debian packages nktrade builds and tests with, if missing.
+# As root: apt-get installs them (non-interactively). Otherwise: print the
+# command to run. Used by `make deps`, `make check` and `make run`.
+set -u
+PKGS="gcc make libc6-dev libisal-dev libcsv-dev libyaml-dev zlib1g-dev
+libcurl4-openssl-dev bats bats-support bats-assert bats-file mawk python3"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "nktrade: missing Debian packages:$missing" >&2
+	echo "nktrade: run as root:  apt-get install$missing" >&2
+	exit 1
+fi
+echo "nktrade: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq </dev/null >&2 || exit 1
+apt-get install -y -qq --no-install-recommends $missing </dev/null >&2 || exit 1

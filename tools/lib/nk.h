@@ -1,0 +1,279 @@
+/* nk.h - the nktrade shared library: input, TSV rows as field views, buffered
+ * checked output, exact decimals, errors, progress.
+ *
+ * Conventions (read these once):
+ * - Errors in data or I/O are fatal: the function prints
+ *   "nk-TOOL: FILE:LINE: ..." on stderr and exits 1. Callers never see a
+ *   partial result. Exit 2 is for usage errors (nk_usage_error).
+ * - On any exit other than a committed success, every `-o` temp file that
+ *   was opened with nk_out_open and not yet committed is unlinked (atexit and
+ *   SIGINT/SIGTERM/SIGHUP), so no half-written output file is ever left.
+ * - Ownership is stated per function: "borrowed" pointers stay valid until
+ *   the call named; "owned" results are freed by the function named.
+ * - Nothing here allocates per row or per field.
+ */
+#ifndef NK_H
+#define NK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifndef NK_VERSION
+#define NK_VERSION "0.0.0"
+#endif
+
+/* A byte range: a field view into a buffer owned by someone else. */
+typedef struct {
+	const char *p;
+	size_t n;
+} nk_str;
+
+/* Longest line any reader accepts (the README states it). */
+#define NK_LINE_MAX ((size_t)64 << 20)
+
+/* ---------------------------------------------------------------- errors */
+
+/* Set the program name used in messages (basename of argv[0], also written
+ * back to argv[0] so getopt's messages use it), LC_ALL=C, SIGPIPE ignored (a
+ * write to a closed pipe ends the tool quietly with status 0), temp-file
+ * cleanup handlers. Call first in main(). */
+void nk_init(char **argv);
+extern const char *nk_prog;
+
+/* "nk-TOOL: <message>\n" on stderr, exit(status). */
+_Noreturn void nk_die(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "nk-TOOL: <message>\n" on stderr, no exit. */
+void nk_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "nk-TOOL: <message>\nTry 'nk-TOOL --help' for more information.\n", exit 2 */
+_Noreturn void nk_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+/* "nk-TOOL: FILE:LINE: field 'FIELD': WHAT: 'VALUE'" and exit 1. `field` may
+ * be NULL (no "field" part), `val` may be NULL (no value part); the value is
+ * printed with control bytes escaped and cut at 80 bytes. */
+_Noreturn void nk_die_at(const char *file, long line, const char *field,
+			 const char *what, const char *val, size_t vlen);
+/* Same message as nk_die_at without exiting (for --keep-going summaries). */
+void nk_warn_at(const char *file, long line, const char *field,
+		const char *what, const char *val, size_t vlen);
+
+/* malloc/realloc/strdup that die on out-of-memory. Caller frees with free(). */
+void *nk_xmalloc(size_t n);
+void *nk_xrealloc(void *p, size_t n);
+char *nk_xstrdup(const char *s);
+
+/* ---------------------------------------------------------- common options */
+
+/* Options every tool has. Fill with nk_common_opt() from the tool's
+ * getopt_long loop; strings are borrowed from argv. */
+typedef struct {
+	const char *output;  /* -o FILE, NULL = stdout */
+	const char *rejects; /* --rejects FILE, NULL = none */
+	int quiet;	     /* -q/--quiet: no progress, no summary */
+} nk_common;
+
+enum { NK_OPT_VERSION = 0x1000, NK_OPT_REJECTS, NK_OPT_TOOL /* tools start here */ };
+#define NK_COMMON_SHORTOPTS "ho:q"
+#define NK_COMMON_LONGOPTS                                                     \
+	{"help", 0, 0, 'h'}, {"output", 1, 0, 'o'}, {"quiet", 0, 0, 'q'},      \
+	{"version", 0, 0, NK_OPT_VERSION}, {"rejects", 1, 0, NK_OPT_REJECTS}
+
+/* Handle one common option. 'h' prints `help` to stdout and exits 0;
+ * --version prints "nk-TOOL (nktrade) VERSION" and exits 0; '?' and ':' are
+ * usage errors (exit 2). Returns 1 if `c` was common, 0 otherwise. */
+int nk_common_opt(nk_common *co, int c, const char *arg, const char *help);
+
+/* ------------------------------------------------------------------ input */
+
+/* A byte source: a file or stdin ("-"), gzip detected by its magic bytes and
+ * decompressed transparently (multi-member gzip is one stream). */
+typedef struct nk_in nk_in;
+
+/* Open `path` ("-" = stdin). Dies if it cannot be opened. Owned: free with
+ * nk_in_close. `path` is borrowed until nk_in_close. */
+nk_in *nk_in_open(const char *path);
+/* Next line without its '\n' (a final line without '\n' is returned too).
+ * *line is borrowed: valid until the next call on `in` or nk_in_close.
+ * Returns 1 for a line, 0 at end of input. Dies on read errors, truncated or
+ * corrupt gzip, and lines over NK_LINE_MAX. Never validates content. */
+int nk_in_line(nk_in *in, const char **line, size_t *len);
+/* Raw read of up to `n` decompressed bytes; 0 at end. For parsers that do
+ * their own framing (CSV, JSON). Do not mix with nk_in_line. */
+size_t nk_in_read(nk_in *in, void *buf, size_t n);
+const char *nk_in_name(const nk_in *in); /* "-" shows as "<stdin>" */
+long nk_in_lineno(const nk_in *in);	  /* number of the last line returned */
+uint64_t nk_in_bytes(const nk_in *in);	  /* raw (compressed) bytes read */
+void nk_in_close(nk_in *in);
+
+/* Check one line of contract TSV text: no NUL, no CR, valid UTF-8. Returns
+ * NULL if fine, else a static message ("invalid UTF-8", ...) and sets *at to
+ * the offending byte offset. */
+const char *nk_text_check(const char *p, size_t n, size_t *at);
+
+/* -------------------------------------------------------------------- TSV */
+
+/* A contract TSV stream over one or more inputs with one header. All files
+ * must carry the same header (byte for byte); it is read once and the other
+ * files' headers are checked and skipped. Each row is checked (field count,
+ * NUL, CR, UTF-8) before it is returned. */
+typedef struct {
+	/* read-only for callers */
+	size_t ncol;	  /* columns in the header */
+	char **col;	  /* header names, unescaped; owned by the nk_tsv */
+	char *hdr;	  /* the header line as read (no '\n'), hdrlen bytes */
+	size_t hdrlen;
+	nk_str *f;	  /* fields of the current row (still escaped);
+			     borrowed until the next nk_tsv_next */
+	nk_str row;	  /* the whole current row, without '\n' */
+	const char *file; /* current file name (for messages) */
+	long line;	  /* current line number in that file */
+	uint64_t rows;	  /* data rows returned so far, all files */
+	/* private */
+	nk_in *in;
+	char *const *paths;
+	int npaths, ipath;
+	uint64_t bytes_done;
+} nk_tsv;
+
+/* Open the inputs (npaths == 0 means stdin) and read the header. All named
+ * files are checked for readability first. Dies on an empty input (no header),
+ * an empty or duplicate column name, or bad text. `paths` is borrowed until
+ * nk_tsv_close. Owned result: free with nk_tsv_close. */
+nk_tsv *nk_tsv_open(char *const *paths, int npaths);
+/* Advance to the next data row. 1 = row in t->f / t->row, 0 = end. */
+int nk_tsv_next(nk_tsv *t);
+/* Column index of `name`, or -1. */
+int nk_tsv_col(const nk_tsv *t, const char *name);
+/* Column index of `name`; dies with "FILE: missing required column 'name'". */
+size_t nk_tsv_need(const nk_tsv *t, const char *name);
+/* Die with "FILE:LINE: field 'COL': WHAT: 'VALUE'" for field `col` of the
+ * current row. */
+_Noreturn void nk_tsv_die(const nk_tsv *t, size_t col, const char *what);
+/* Input bytes read so far (for progress). */
+uint64_t nk_tsv_bytes(const nk_tsv *t);
+void nk_tsv_close(nk_tsv *t);
+
+/* Unescape a contract value (\t \n \r \\) into `dst` (at least n bytes).
+ * Returns the new length, or (size_t)-1 on an invalid escape. */
+size_t nk_unescape(const char *src, size_t n, char *dst);
+
+/* ----------------------------------------------------------------- output */
+
+/* A buffered (256 KiB) writer on stdout or on a file written atomically. */
+typedef struct nk_out nk_out;
+
+/* path NULL or "-" = stdout. Otherwise a temp file beside `path` that
+ * nk_out_close renames onto it; until then an exit removes it. Dies if the
+ * file cannot be created. Owned: free with nk_out_close. */
+nk_out *nk_out_open(const char *path);
+/* Flush, fsync and close; rename a file into place; for stdout also check
+ * fclose(stdout). Dies (exit 1) on any write error; EPIPE exits 0 quietly. */
+void nk_out_close(nk_out *o);
+
+struct nk_out {
+	char *buf;
+	size_t len, cap;
+	int fd;
+	char *path, *tmp; /* owned */
+};
+void nk_out_flush(nk_out *o);
+void nk_out_slow(nk_out *o, const void *p, size_t n);
+static inline void nk_out_write(nk_out *o, const void *p, size_t n)
+{
+	if (o->cap - o->len >= n) {
+		__builtin_memcpy(o->buf + o->len, p, n);
+		o->len += n;
+	} else {
+		nk_out_slow(o, p, n);
+	}
+}
+static inline void nk_out_byte(nk_out *o, char c)
+{
+	if (o->len == o->cap)
+		nk_out_flush(o);
+	o->buf[o->len++] = c;
+}
+static inline void nk_out_str(nk_out *o, nk_str s) { nk_out_write(o, s.p, s.n); }
+void nk_out_cstr(nk_out *o, const char *s);
+/* Write raw bytes as one contract value: TAB, LF, CR, '\' become \t \n \r \\. */
+void nk_out_escaped(nk_out *o, const char *p, size_t n);
+/* Write a signed integer in decimal. */
+void nk_out_int(nk_out *o, int64_t v);
+
+/* ---------------------------------------------------------------- layout */
+
+/* Output columns of a tool that adds columns: the input columns in order,
+ * then the added ones; an added column that already exists in the input
+ * replaces it in place (so a stage can be re-run on its own output). */
+typedef struct {
+	size_t nin, nadd;
+	int *slot;   /* per input column: index into add[] replacing it, or -1 */
+	size_t *tail; /* added columns appended at the end, in order */
+	size_t ntail;
+	const char *const *names; /* borrowed */
+} nk_layout;
+
+/* Owned: free with nk_layout_free. `add` names are borrowed. */
+nk_layout *nk_layout_new(const nk_tsv *t, const char *const *add, size_t nadd);
+void nk_layout_header(nk_out *o, const nk_tsv *t, const nk_layout *l);
+/* Write the row: input fields `in` (t->f) with added values `add` (already
+ * escaped), TAB-separated, '\n' ended. */
+void nk_layout_row(nk_out *o, const nk_layout *l, const nk_str *in,
+		   const nk_str *add);
+void nk_layout_free(nk_layout *l);
+
+/* ---------------------------------------------------------------- rejects */
+
+/* A rejects stream: the input columns, then `reason`, `rule`, `file`, `line`.
+ * Returns NULL when path is NULL (then nk_rej_row is a no-op). Owned: close
+ * with nk_out_close. `names` borrowed for the call. */
+nk_out *nk_rej_open(const char *path, char *const *names, size_t ncol);
+/* One rejected row: fields (escaped), reason, rule id ("" if none). */
+void nk_rej_row(nk_out *o, const nk_str *f, size_t nf, const char *reason,
+		const char *rule, const char *file, long line);
+
+/* --------------------------------------------------------------- decimals */
+
+/* Money and quantities in exact fixed point: int64 thousandths. */
+typedef int64_t nk_dec;
+#define NK_DEC_ONE ((nk_dec)1000)
+enum {
+	NK_DEC_OK = 0,
+	NK_DEC_EMPTY,	/* empty text (unknown, never 0) */
+	NK_DEC_BAD,	/* not a number */
+	NK_DEC_RANGE,	/* beyond +-9.2e15 */
+	NK_DEC_INEXACT, /* more than 3 decimals: *v rounded half to even */
+};
+/* Parse [-+]digits[.digits][e[-+]digits] ("14121885217.018", "1.2e3").
+ * No locale, no spaces, no thousands separators. */
+int nk_dec_parse(const char *p, size_t n, nk_dec *v);
+const char *nk_dec_strerror(int rc); /* "not a number", ... */
+/* Shortest exact text: 894039906, 14121885217.018, -0.5. `buf` >= 32 bytes.
+ * Returns the length (no NUL written past it... one is written). */
+size_t nk_dec_fmt(nk_dec v, char *buf);
+void nk_out_dec(nk_out *o, nk_dec v);
+/* a * b and a / b for two decimals, rounded half to even. Return NK_DEC_OK
+ * or NK_DEC_RANGE (also for division by zero). */
+int nk_dec_mul(nk_dec a, nk_dec b, nk_dec *r);
+int nk_dec_div(nk_dec a, nk_dec b, nk_dec *r);
+/* Parse a plain non-negative/negative integer (no decimals). 0 ok, else
+ * NK_DEC_* code. */
+int nk_int_parse(const char *p, size_t n, int64_t *v);
+
+/* --------------------------------------------------------------- progress */
+
+/* Progress on stderr ("nk-x: 1.2 M rows, 340 MB, 512 MB/s"), only when
+ * stderr is a terminal and quiet is 0. Call nk_progress(rows, bytes) per row:
+ * it costs a compare until 65536 rows have passed. nk_progress_end clears. */
+void nk_progress_start(int quiet);
+extern uint64_t nk_progress_next_;
+void nk_progress_slow(uint64_t rows, uint64_t bytes);
+static inline void nk_progress(uint64_t rows, uint64_t bytes)
+{
+	if (rows >= nk_progress_next_)
+		nk_progress_slow(rows, bytes);
+}
+void nk_progress_end(void);
+
+#endif

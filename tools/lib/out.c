@@ -1,0 +1,160 @@
+/* out.c - buffered, checked, atomic output. See nk.h. */
+#include "nk.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define OUT_BUF (256u << 10)
+#define MAX_TMP 16
+
+/* Temp files not yet committed; unlinked by nk_tmp_cleanup at exit/signal. */
+static char *volatile tmps[MAX_TMP];
+
+void nk_tmp_cleanup(void)
+{
+	for (int i = 0; i < MAX_TMP; i++)
+		if (tmps[i])
+			unlink(tmps[i]);
+}
+
+static void tmp_forget(const char *t)
+{
+	for (int i = 0; i < MAX_TMP; i++)
+		if (tmps[i] == t)
+			tmps[i] = NULL;
+}
+
+static const char *oname(const nk_out *o)
+{
+	return o->path ? o->path : "standard output";
+}
+
+static void write_all(nk_out *o, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(o->fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE)
+				exit(0); /* reader went away: end quietly */
+			nk_die(1, "write error: %s: %s", oname(o), strerror(errno));
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+nk_out *nk_out_open(const char *path)
+{
+	nk_out *o = nk_xmalloc(sizeof *o);
+	memset(o, 0, sizeof *o);
+	o->cap = OUT_BUF;
+	o->buf = nk_xmalloc(o->cap);
+	if (!path || !strcmp(path, "-")) {
+		o->fd = 1;
+		return o;
+	}
+	o->path = nk_xstrdup(path);
+	size_t n = strlen(path);
+	o->tmp = nk_xmalloc(n + 16);
+	memcpy(o->tmp, path, n);
+	memcpy(o->tmp + n, ".tmp.XXXXXX", 12);
+	int slot = -1;
+	for (int i = 0; i < MAX_TMP && slot < 0; i++)
+		if (!tmps[i])
+			slot = i;
+	if (slot < 0)
+		nk_die(1, "too many output files");
+	o->fd = mkstemp(o->tmp);
+	if (o->fd < 0)
+		nk_die(1, "%s: cannot create: %s", path, strerror(errno));
+	tmps[slot] = o->tmp;
+	/* mkstemp makes 0600; give the file the mode a plain creat would */
+	mode_t um = umask(0);
+	umask(um);
+	fchmod(o->fd, 0666 & ~um);
+	return o;
+}
+
+void nk_out_flush(nk_out *o)
+{
+	write_all(o, o->buf, o->len);
+	o->len = 0;
+}
+
+void nk_out_slow(nk_out *o, const void *p, size_t n)
+{
+	nk_out_flush(o);
+	if (n >= o->cap)
+		write_all(o, p, n);
+	else {
+		memcpy(o->buf, p, n);
+		o->len = n;
+	}
+}
+
+void nk_out_cstr(nk_out *o, const char *s) { nk_out_write(o, s, strlen(s)); }
+
+void nk_out_escaped(nk_out *o, const char *p, size_t n)
+{
+	size_t i = 0, start = 0;
+	for (; i < n; i++) {
+		char e;
+		switch (p[i]) {
+		case '\t': e = 't'; break;
+		case '\n': e = 'n'; break;
+		case '\r': e = 'r'; break;
+		case '\\': e = '\\'; break;
+		default: continue;
+		}
+		nk_out_write(o, p + start, i - start);
+		nk_out_byte(o, '\\');
+		nk_out_byte(o, e);
+		start = i + 1;
+	}
+	nk_out_write(o, p + start, n - start);
+}
+
+void nk_out_int(nk_out *o, int64_t v)
+{
+	char b[24], *e = b + sizeof b, *s = e;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	do
+		*--s = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--s = '-';
+	nk_out_write(o, s, (size_t)(e - s));
+}
+
+void nk_out_close(nk_out *o)
+{
+	if (!o)
+		return;
+	nk_out_flush(o);
+	if (o->fd == 1) {
+		/* anything printed through stdio too */
+		if (fflush(stdout) == EOF && errno == EPIPE)
+			exit(0);
+		if (fclose(stdout) == EOF)
+			nk_die(1, "write error: standard output: %s", strerror(errno));
+	} else {
+		if (fsync(o->fd) < 0 && errno != EINVAL && errno != EROFS)
+			nk_die(1, "write error: %s: %s", o->path, strerror(errno));
+		if (close(o->fd) < 0)
+			nk_die(1, "write error: %s: %s", o->path, strerror(errno));
+		if (rename(o->tmp, o->path) < 0)
+			nk_die(1, "%s: cannot rename into place: %s", o->path,
+			       strerror(errno));
+		tmp_forget(o->tmp);
+	}
+	free(o->tmp);
+	free(o->path);
+	free(o->buf);
+	free(o);
+}
