@@ -41,7 +41,10 @@ typedef struct {
 void nk_init(char **argv);
 extern const char *nk_prog;
 
-/* "nk-TOOL: <message>\n" on stderr, exit(status). */
+/* Remove uncommitted -o temp files and _exit(status) at once (no atexit
+ * handlers, no stdio flush beyond stdout). Every fatal path ends here. */
+_Noreturn void nk_exit_now(int status);
+/* "nk-TOOL: <message>\n" on stderr, nk_exit_now(status). */
 _Noreturn void nk_die(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* "nk-TOOL: <message>\n" on stderr, no exit. */

@@ -41,7 +41,7 @@ static void write_all(nk_out *o, const char *p, size_t n)
 			if (errno == EINTR)
 				continue;
 			if (errno == EPIPE)
-				exit(0); /* reader went away: end quietly */
+				nk_exit_now(0); /* reader went away: end quietly */
 			nk_die(1, "write error: %s: %s", oname(o), strerror(errno));
 		}
 		p += w;
@@ -140,7 +140,7 @@ void nk_out_close(nk_out *o)
 	if (o->fd == 1) {
 		/* anything printed through stdio too */
 		if (fflush(stdout) == EOF && errno == EPIPE)
-			exit(0);
+			nk_exit_now(0);
 		if (fclose(stdout) == EOF)
 			nk_die(1, "write error: standard output: %s", strerror(errno));
 	} else {
