@@ -215,6 +215,41 @@ static void test_layout(void)
 	CHECK(system(p) == 0);
 }
 
+/* A layout that only appends copies the row span in one go: same bytes. */
+static void test_layout_append(void)
+{
+	char dir[] = "/tmp/nk-unit-aXXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char p[600], q[600];
+	snprintf(p, sizeof p, "%s/in.tsv", dir);
+	snprintf(q, sizeof q, "%s/out.tsv", dir);
+	FILE *f = fopen(p, "w");
+	fputs("a\tb\tc\n1\t\t3\n\tx\\ty\t\n", f);
+	fclose(f);
+	char *paths[] = {p};
+	nk_tsv *t = nk_tsv_open(paths, 1);
+	const char *add[] = {"d"};
+	nk_layout *l = nk_layout_new(t, add, 1);
+	CHECK(l->nrepl == 0 && l->ntail == 1);
+	nk_out *o = nk_out_open(q);
+	nk_layout_header(o, t, l);
+	while (nk_tsv_next(t)) {
+		nk_str v[1] = {{"D", 1}};
+		nk_layout_row(o, l, t->f, v);
+	}
+	nk_out_close(o);
+	nk_layout_free(l);
+	nk_tsv_close(t);
+	char buf[256] = {0};
+	f = fopen(q, "r");
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	const char *want = "a\tb\tc\td\n1\t\t3\tD\n\tx\\ty\t\tD\n";
+	CHECK(n == strlen(want) && !strcmp(buf, want));
+	snprintf(p, sizeof p, "rm -rf %s", dir);
+	CHECK(system(p) == 0);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -224,6 +259,7 @@ int main(int argc, char **argv)
 	test_out();
 	test_in();
 	test_layout();
+	test_layout_append();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

@@ -340,12 +340,15 @@ nk_layout *nk_layout_new(const nk_tsv *t, const char *const *add, size_t nadd)
 	l->slot = nk_xmalloc((t->ncol + 1) * sizeof *l->slot);
 	l->tail = nk_xmalloc((nadd + 1) * sizeof *l->tail);
 	l->ntail = 0;
+	l->nrepl = 0;
 	for (size_t i = 0; i < t->ncol; i++)
 		l->slot[i] = -1;
 	for (size_t a = 0; a < nadd; a++) {
 		int c = nk_tsv_col(t, add[a]);
-		if (c >= 0)
+		if (c >= 0) {
 			l->slot[c] = (int)a;
+			l->nrepl++;
+		}
 		else
 			l->tail[l->ntail++] = a;
 	}
@@ -370,10 +373,16 @@ void nk_layout_header(nk_out *o, const nk_tsv *t, const nk_layout *l)
 void nk_layout_row(nk_out *o, const nk_layout *l, const nk_str *in,
 		   const nk_str *add)
 {
-	for (size_t i = 0; i < l->nin; i++) {
-		if (i)
-			nk_out_byte(o, '\t');
-		nk_out_str(o, l->slot[i] < 0 ? in[i] : add[l->slot[i]]);
+	if (l->nrepl == 0 && l->nin) {
+		/* fields are views into one line: copy the span in one go */
+		const char *e = in[l->nin - 1].p + in[l->nin - 1].n;
+		nk_out_write(o, in[0].p, (size_t)(e - in[0].p));
+	} else {
+		for (size_t i = 0; i < l->nin; i++) {
+			if (i)
+				nk_out_byte(o, '\t');
+			nk_out_str(o, l->slot[i] < 0 ? in[i] : add[l->slot[i]]);
+		}
 	}
 	for (size_t j = 0; j < l->ntail; j++) {
 		if (l->nin || j)
