@@ -62,7 +62,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/nktrade
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	for t in $(TOOLS); do [ ! -f tools/$$t.1 ] || install -m 644 tools/$$t.1 $(DESTDIR)$(PREFIX)/share/man/man1/; done
-	cp -R rules data $(DESTDIR)$(PREFIX)/share/nktrade/
+	for d in rules data; do [ ! -d $$d ] || cp -R $$d $(DESTDIR)$(PREFIX)/share/nktrade/; done
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$t $(DESTDIR)$(PREFIX)/share/man/man1/$$t.1; done

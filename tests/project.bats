@@ -1,0 +1,61 @@
+#!/usr/bin/env bats
+# The project-level promises: install, deps, progress, help of every tool.
+load lib/common
+
+@test "make install puts tools and man pages under DESTDIR/PREFIX" {
+	run --separate-stderr make -s -C "$NK_ROOT" install PREFIX=/opt/nk DESTDIR="$BATS_TEST_TMPDIR/stage"
+	assert_success
+	assert_file_executable "$BATS_TEST_TMPDIR/stage/opt/nk/bin/nk-validate"
+	assert_file_exists "$BATS_TEST_TMPDIR/stage/opt/nk/share/man/man1/nk-validate.1"
+}
+
+@test "make deps as a normal user names the packages to install" {
+	command -v setpriv >/dev/null || skip "setpriv not available"
+	[ "$(id -u)" -eq 0 ] || skip "needs root to drop to another user"
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env NK_PKGS="no-such-package-nktrade" sh -s <"$NK_ROOT/tools/deps.sh"
+	assert_failure 1
+	assert_equal "$stderr" "nktrade: missing Debian packages: no-such-package-nktrade
+nktrade: run as root:  apt-get install no-such-package-nktrade"
+}
+
+@test "make deps with nothing missing does nothing and succeeds" {
+	run --separate-stderr env NK_PKGS="bash coreutils" sh "$NK_ROOT/tools/deps.sh"
+	assert_success
+	assert_equal "$stderr" ""
+}
+
+@test "progress shows on a terminal and never on a pipe or with --quiet" {
+	command -v script >/dev/null || skip "script(1) not available"
+	# a stream that pauses 1 s after 200,000 rows: the next progress check
+	# (every 65,536 rows, at most every 0.5 s) must print a progress line
+	gen="(echo n; seq 1 200000; sleep 1; seq 1 200000)"
+	script -qec "sh -c '$gen | nk-validate -n'" /dev/null >"$BATS_TEST_TMPDIR/tty.txt"
+	grep -q 'nk-validate: 0\.[0-9] M rows, [0-9]* MB, [0-9]* MB/s' "$BATS_TEST_TMPDIR/tty.txt"
+	grep -q 'valid: 400000 rows' "$BATS_TEST_TMPDIR/tty.txt"
+	# stderr not a terminal: the summary only
+	run --separate-stderr sh -c "$gen | nk-validate -n"
+	assert_equal "$stderr" "nk-validate: valid: 400000 rows, 1 columns"
+	run --separate-stderr sh -c "$gen | nk-validate -n -q"
+	assert_equal "$stderr" ""
+}
+
+@test "every tool has --help (exit 0, usage on stdout) and --version" {
+	for t in "$NK_BIN"/nk-*; do
+		run --separate-stderr "$t" --help
+		assert_success
+		assert_output --partial "Usage: $(basename "$t")"
+		assert_equal "$stderr" ""
+		run --separate-stderr "$t" --version
+		assert_success
+		assert_output --regexp "^$(basename "$t") \(nktrade\) [0-9]"
+	done
+}
+
+@test "every tool has a man page with an EXIT STATUS section" {
+	for t in "$NK_BIN"/nk-*; do
+		m=$NK_ROOT/tools/$(basename "$t").1
+		assert_file_exists "$m"
+		grep -q '^\.SH "EXIT STATUS"' "$m"
+	done
+}
