@@ -19,3 +19,16 @@ head -n 1000001 "$f" >"$NK_BENCH_DIR/contract-1M.tsv"
 NK_BENCH_RUNS=1 bench passthru-1M "$B/bench/passthru $NK_BENCH_DIR/contract-1M.tsv >/dev/null" \
 	passthru-10M "$B/bench/passthru $f >/dev/null"
 echo "  max RSS: $(maxrss passthru-1M) KB at 1 M rows, $(maxrss passthru-10M) KB at 10 M rows"
+
+# gzip input: the library inflates on a second thread (ISA-L) while the
+# caller parses; compare with igzip -dc alone.
+if command -v igzip >/dev/null; then
+	gz=$f.gz
+	[ -s "$gz" ] || igzip -1 -c "$f" >"$gz"
+	gbytes=$(stat -c %s "$gz")
+	echo "gzip input, $((gbytes / 1000000)) MB compressed (igzip -1)"
+	bench passthru-gz "$B/bench/passthru $gz >/dev/null" \
+		igzip-dc "igzip -dc $gz >/dev/null" \
+		zcat "zcat $gz >/dev/null"
+	report "$gbytes" passthru-gz igzip-dc zcat
+fi

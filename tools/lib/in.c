@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <isa-l/igzip_lib.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,38 +15,142 @@
 #define IN_BUF (1u << 20)  /* line buffer */
 #define ZIN_BUF (1u << 18) /* compressed input buffer */
 
+/* gzip input is inflated by a second thread into a ring of chunks, so that
+ * decompression (ISA-L) and the caller's parsing overlap on two cores. */
+#define GZ_CHUNK (1u << 20)
+#define GZ_SLOTS 4
+
+typedef struct {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv; /* signalled on every state change */
+	char *slot[GZ_SLOTS];
+	size_t len[GZ_SLOTS];
+	int head, count; /* ready chunks: slot[head], ... (count of them) */
+	int done;	 /* the thread has put its last chunk */
+	int stop;	 /* the reader is closing: the thread must end */
+	char err[256];	 /* set with done when the input was bad */
+	size_t pos;	 /* read position in slot[head] (reader side) */
+} gzpipe;
+
 struct nk_in {
 	const char *name;
 	int fd;
-	int eof;      /* no more bytes will come into buf */
-	int raw_eof;  /* the fd is at EOF */
+	int eof;     /* no more bytes will come into buf */
+	int raw_eof; /* the fd is at EOF */
 	/* decompressed (or plain) bytes: buf[beg..end) unread, scan = where the
 	 * search for '\n' resumes */
 	char *buf;
 	size_t cap, beg, end, scan;
 	long lineno;
-	uint64_t rawbytes;
-	/* gzip */
-	int gz;
-	struct inflate_state *zs;
-	unsigned char *zbuf;
-	size_t zlen; /* bytes in zbuf not yet given to inflate */
-	int member_open; /* inside a gzip member */
+	uint64_t rawbytes; /* written by the gzip thread: atomic access */
+	/* gzip (owned by the thread while it runs) */
+	gzpipe *gz;
+	unsigned char head[2];
+	size_t nhead;
 };
 
-static size_t raw_read(nk_in *in, void *p, size_t n)
+/* read(2) with EINTR retry; -1 with errno on error. */
+static ssize_t raw_read(nk_in *in, void *p, size_t n)
 {
 	for (;;) {
 		ssize_t r = read(in->fd, p, n);
 		if (r >= 0) {
 			if (r == 0)
 				in->raw_eof = 1;
-			in->rawbytes += (uint64_t)r;
-			return (size_t)r;
+			__atomic_add_fetch(&in->rawbytes, (uint64_t)r, __ATOMIC_RELAXED);
+			return r;
 		}
 		if (errno != EINTR)
-			nk_die(1, "%s: read error: %s", in->name, strerror(errno));
+			return -1;
 	}
+}
+
+/* The inflating thread: compressed bytes from in->fd, chunks into the ring.
+ * Multi-member gzip is one stream; a member cut short is an error. */
+static void *gz_thread(void *arg)
+{
+	nk_in *in = arg;
+	gzpipe *g = in->gz;
+	struct inflate_state *s = nk_xmalloc(sizeof *s);
+	unsigned char *zbuf = nk_xmalloc(ZIN_BUF);
+	memcpy(zbuf, in->head, in->nhead);
+	size_t zlen = in->nhead;
+	int member_open = 0, slot_i = 0;
+	char err[256] = "";
+	for (;;) {
+		/* wait for a free slot */
+		pthread_mutex_lock(&g->mu);
+		while (g->count == GZ_SLOTS && !g->stop)
+			pthread_cond_wait(&g->cv, &g->mu);
+		int stop = g->stop;
+		slot_i = (g->head + g->count) % GZ_SLOTS;
+		pthread_mutex_unlock(&g->mu);
+		if (stop)
+			break;
+		char *out = g->slot[slot_i];
+		size_t got = 0, finished = 0;
+		while (got < GZ_CHUNK && !finished && !err[0]) {
+			if (zlen == 0 && !in->raw_eof) {
+				ssize_t r = raw_read(in, zbuf, ZIN_BUF);
+				if (r < 0) {
+					snprintf(err, sizeof err, "%s: read error: %s",
+						 in->name, strerror(errno));
+					break;
+				}
+				zlen = (size_t)r;
+			}
+			if (!member_open) {
+				if (zlen == 0 && in->raw_eof) {
+					finished = 1; /* clean end after a whole member */
+					break;
+				}
+				isal_inflate_init(s);
+				s->crc_flag = ISAL_GZIP;
+				member_open = 1;
+			}
+			s->next_in = zbuf;
+			s->avail_in = (uint32_t)zlen;
+			s->next_out = (uint8_t *)out + got;
+			s->avail_out = (uint32_t)(GZ_CHUNK - got);
+			int rc = isal_inflate(s);
+			if (rc < 0) {
+				snprintf(err, sizeof err, "%s: corrupt gzip data (%s)", in->name,
+					 rc == ISAL_INCORRECT_CHECKSUM ? "checksum mismatch"
+					 : rc == ISAL_INVALID_WRAPPER  ? "bad header"
+								       : "invalid deflate stream");
+				break;
+			}
+			size_t used = zlen - s->avail_in;
+			memmove(zbuf, zbuf + used, s->avail_in);
+			zlen = s->avail_in;
+			size_t n = (size_t)((char *)s->next_out - (out + got));
+			got += n;
+			if (s->block_state == ISAL_BLOCK_FINISH)
+				member_open = 0; /* next member, or the end */
+			else if (in->raw_eof && zlen == 0 && n == 0)
+				snprintf(err, sizeof err,
+					 "%s: truncated gzip input (unexpected end of file)",
+					 in->name);
+		}
+		pthread_mutex_lock(&g->mu);
+		if (got) {
+			g->len[slot_i] = got;
+			g->count++;
+		}
+		if (finished || err[0]) {
+			memcpy(g->err, err, sizeof err);
+			g->done = 1;
+		}
+		pthread_cond_broadcast(&g->cv);
+		int end = g->done;
+		pthread_mutex_unlock(&g->mu);
+		if (end)
+			break;
+	}
+	free(s);
+	free(zbuf);
+	return NULL;
 }
 
 nk_in *nk_in_open(const char *path)
@@ -63,64 +169,67 @@ nk_in *nk_in_open(const char *path)
 	in->cap = IN_BUF;
 	in->buf = nk_xmalloc(in->cap);
 	/* sniff the gzip magic: read until we have 2 bytes or EOF */
-	unsigned char head[2];
-	size_t h = 0;
-	while (h < 2 && !in->raw_eof)
-		h += raw_read(in, head + h, 2 - h);
-	if (h == 2 && head[0] == 0x1f && head[1] == 0x8b) {
-		in->gz = 1;
-		in->zs = nk_xmalloc(sizeof *in->zs);
-		in->zbuf = nk_xmalloc(ZIN_BUF);
-		memcpy(in->zbuf, head, 2);
-		in->zlen = 2;
+	while (in->nhead < 2 && !in->raw_eof) {
+		ssize_t r = raw_read(in, in->head + in->nhead, 2 - in->nhead);
+		if (r < 0)
+			nk_die(1, "%s: read error: %s", in->name, strerror(errno));
+		in->nhead += (size_t)r;
+	}
+	if (in->nhead == 2 && in->head[0] == 0x1f && in->head[1] == 0x8b) {
+		gzpipe *g = nk_xmalloc(sizeof *g);
+		memset(g, 0, sizeof *g);
+		for (int i = 0; i < GZ_SLOTS; i++)
+			g->slot[i] = nk_xmalloc(GZ_CHUNK);
+		pthread_mutex_init(&g->mu, NULL);
+		pthread_cond_init(&g->cv, NULL);
+		in->gz = g;
+		if (pthread_create(&g->th, NULL, gz_thread, in))
+			nk_die(1, "%s: cannot start the gzip thread", in->name);
 	} else {
-		memcpy(in->buf, head, h);
-		in->end = h;
+		memcpy(in->buf, in->head, in->nhead);
+		in->end = in->nhead;
 	}
 	return in;
 }
 
 const char *nk_in_name(const nk_in *in) { return in->name; }
 long nk_in_lineno(const nk_in *in) { return in->lineno; }
-uint64_t nk_in_bytes(const nk_in *in) { return in->rawbytes; }
+uint64_t nk_in_bytes(const nk_in *in)
+{
+	return __atomic_load_n(&in->rawbytes, __ATOMIC_RELAXED);
+}
 
-/* Append decompressed bytes to buf[end..cap). Returns bytes added; 0 = EOF. */
+/* Copy inflated bytes from the ring into buf[end..cap). 0 = end of data. */
 static size_t gz_fill(nk_in *in)
 {
-	struct inflate_state *s = in->zs;
-	for (;;) {
-		if (in->zlen == 0 && !in->raw_eof)
-			in->zlen = raw_read(in, in->zbuf, ZIN_BUF);
-		if (!in->member_open) {
-			if (in->zlen == 0 && in->raw_eof)
-				return 0; /* clean end after a whole member */
-			isal_inflate_init(s);
-			s->crc_flag = ISAL_GZIP;
-			in->member_open = 1;
-		}
-		s->next_in = in->zbuf;
-		s->avail_in = (uint32_t)in->zlen;
-		s->next_out = (uint8_t *)in->buf + in->end;
-		s->avail_out = (uint32_t)(in->cap - in->end);
-		int rc = isal_inflate(s);
-		if (rc < 0)
-			nk_die(1, "%s: corrupt gzip data (%s)", in->name,
-			       rc == ISAL_INCORRECT_CHECKSUM ? "checksum mismatch"
-			       : rc == ISAL_INVALID_WRAPPER  ? "bad header"
-							     : "invalid deflate stream");
-		size_t used = in->zlen - s->avail_in;
-		memmove(in->zbuf, in->zbuf + used, s->avail_in);
-		in->zlen = s->avail_in;
-		size_t got = (size_t)((char *)s->next_out - (in->buf + in->end));
-		in->end += got;
-		if (s->block_state == ISAL_BLOCK_FINISH)
-			in->member_open = 0; /* next member, or the end */
-		else if (in->raw_eof && in->zlen == 0 && got == 0)
-			nk_die(1, "%s: truncated gzip input (unexpected end of file)",
-			       in->name);
-		if (got)
-			return got;
+	gzpipe *g = in->gz;
+	pthread_mutex_lock(&g->mu);
+	while (g->count == 0 && !g->done)
+		pthread_cond_wait(&g->cv, &g->mu);
+	if (g->count == 0) {
+		/* all data consumed: the end, or the error that came after it */
+		pthread_mutex_unlock(&g->mu);
+		if (g->err[0])
+			nk_die(1, "%s", g->err);
+		return 0;
 	}
+	int h = g->head;
+	pthread_mutex_unlock(&g->mu);
+	size_t n = g->len[h] - g->pos;
+	if (n > in->cap - in->end)
+		n = in->cap - in->end;
+	memcpy(in->buf + in->end, g->slot[h] + g->pos, n);
+	in->end += n;
+	g->pos += n;
+	if (g->pos == g->len[h]) {
+		g->pos = 0;
+		pthread_mutex_lock(&g->mu);
+		g->head = (g->head + 1) % GZ_SLOTS;
+		g->count--;
+		pthread_cond_broadcast(&g->cv);
+		pthread_mutex_unlock(&g->mu);
+	}
+	return n;
 }
 
 /* Read more bytes into buf[end..cap). Returns bytes added, 0 at EOF. */
@@ -130,9 +239,12 @@ static size_t fill(nk_in *in)
 		return 0;
 	size_t got;
 	if (in->gz) {
-		got = gz_fill(in); /* advances end itself */
+		got = gz_fill(in);
 	} else {
-		got = raw_read(in, in->buf + in->end, in->cap - in->end);
+		ssize_t r = raw_read(in, in->buf + in->end, in->cap - in->end);
+		if (r < 0)
+			nk_die(1, "%s: read error: %s", in->name, strerror(errno));
+		got = (size_t)r;
 		in->end += got;
 	}
 	if (got == 0)
@@ -205,10 +317,21 @@ void nk_in_close(nk_in *in)
 {
 	if (!in)
 		return;
+	gzpipe *g = in->gz;
+	if (g) {
+		pthread_mutex_lock(&g->mu);
+		g->stop = 1;
+		pthread_cond_broadcast(&g->cv);
+		pthread_mutex_unlock(&g->mu);
+		pthread_join(g->th, NULL);
+		for (int i = 0; i < GZ_SLOTS; i++)
+			free(g->slot[i]);
+		pthread_mutex_destroy(&g->mu);
+		pthread_cond_destroy(&g->cv);
+		free(g);
+	}
 	if (in->fd > 0)
 		close(in->fd);
-	free(in->zs);
-	free(in->zbuf);
 	free(in->buf);
 	free(in);
 }
