@@ -59,3 +59,17 @@ nktrade: run as root:  apt-get install no-such-package-nktrade"
 		grep -q '^\.SH "EXIT STATUS"' "$m"
 	done
 }
+
+@test "every contract stage turns a header with no rows into a header with no rows" {
+	core=$'source\tyear\tperiod\treporter\treporter_m49\tpartner\tpartner_m49\tflow\ths_rev\ths\tvalue_usd\tcif_usd\tfob_usd\tnetwgt_kg\tqty\tqty_unit'
+	n=0
+	for t in "$NK_BIN"/nk-*; do
+		case $(basename "$t") in nk-fetch-parse) continue ;; esac # reads Comtrade formats
+		run --separate-stderr sh -c "printf '%s\n' '$core' | $t"
+		assert_success
+		assert_equal "$(printf '%s\n' "$output" | wc -l)" 1
+		assert_output --regexp "^source	year	period"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 1 ]
+}
