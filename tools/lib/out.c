@@ -59,7 +59,25 @@ nk_out *nk_out_open(const char *path)
 		o->fd = 1;
 		return o;
 	}
-	o->path = nk_xstrdup(path);
+	/* An existing non-regular file (/dev/null, a FIFO, a terminal) is
+	 * written in place: renaming a temp file onto it would replace the
+	 * device node itself (run as root, -o /dev/null made /dev/null a
+	 * regular file). A symlink (/dev/stdout to a file, a user's link) is
+	 * resolved, so the rename replaces its target, not the link. */
+	struct stat sb, lsb;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		o->path = nk_xstrdup(path);
+		o->fd = open(path, O_WRONLY);
+		if (o->fd < 0)
+			nk_die(1, "%s: cannot open: %s", path, strerror(errno));
+		return o;
+	}
+	char *real = NULL;
+	if (lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode))
+		real = realpath(path, NULL);
+	o->path = nk_xstrdup(real ? real : path);
+	free(real);
+	path = o->path;
 	size_t n = strlen(path);
 	o->tmp = nk_xmalloc(n + 16);
 	memcpy(o->tmp, path, n);
@@ -148,10 +166,11 @@ void nk_out_close(nk_out *o)
 			nk_die(1, "write error: %s: %s", o->path, strerror(errno));
 		if (close(o->fd) < 0)
 			nk_die(1, "write error: %s: %s", o->path, strerror(errno));
-		if (rename(o->tmp, o->path) < 0)
+		if (o->tmp && rename(o->tmp, o->path) < 0)
 			nk_die(1, "%s: cannot rename into place: %s", o->path,
 			       strerror(errno));
-		tmp_forget(o->tmp);
+		if (o->tmp)
+			tmp_forget(o->tmp);
 	}
 	free(o->tmp);
 	free(o->path);

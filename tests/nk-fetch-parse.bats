@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# nk-fetch-parse: formats, the DPRK slice, the guards, bad input.
+# Inputs are in tests/cases/nk-fetch-parse/_data/ (real files, real subsets
+# and files derived from real rows; see SOURCES.md there) and data/comtrade/.
+load lib/common
+
+D=$NK_ROOT/tests/cases/nk-fetch-parse/_data
+
+@test "real sample: the DPRK slice (CHN M, CHN X, USA M)"  { run_case nk-fetch-parse real-sample-dprk; }
+@test "real subset (Latin-1, CRLF, trailing comma): DPRK slice" { run_case nk-fetch-parse real-subset-dprk; }
+@test "--with-partner KOR adds partner 410 rows"           { run_case nk-fetch-parse with-partner-kor; }
+@test "--all: World rows removed, counted, in --rejects"   { run_case nk-fetch-parse all-world-guard; }
+@test "--keep-world keeps partner World"                   { run_case nk-fetch-parse keep-world; }
+@test "Latin-1 detected and transcoded to UTF-8"           { run_case nk-fetch-parse latin1-auto; }
+@test "--encoding=utf-8 on Latin-1 text is an error"       { run_case nk-fetch-parse latin1-forced-utf8; }
+@test "--reporter and --partner (ISO3 and M49) both apply" { run_case nk-fetch-parse reporter-and-partner; }
+@test "guards: partner2, mot, customs, sub-flow, non-HS, World" { run_case nk-fetch-parse guards; }
+@test "guards can be turned off"                           { run_case nk-fetch-parse guards-off; }
+@test "area codes: 842 490 251 699 757 579 711 DDR SUN YUG, unknown kept" { run_case nk-fetch-parse area-codes; }
+@test "quoted field with \"\", comma, newline, TAB"        { run_case nk-fetch-parse quoting; }
+@test "not a number: '12,5'"                               { run_case nk-fetch-parse bad-number; }
+@test "--keep-going counts the bad row and writes it to --rejects" { run_case nk-fetch-parse bad-number-keep-going; }
+@test "negative value"                                     { run_case nk-fetch-parse bad-negative; }
+@test "year outside 1962..next year"                       { run_case nk-fetch-parse bad-year; }
+@test "wrong number of fields"                             { run_case nk-fetch-parse bad-fields; }
+@test "required column missing: unknown format"            { run_case nk-fetch-parse bad-missing-column; }
+@test "unterminated quote at end of file"                  { run_case nk-fetch-parse bad-unterminated; }
+@test "unknown format names the expected headers"          { run_case nk-fetch-parse bad-unknown-format; }
+@test "truncated gzip is an error"                         { run_case nk-fetch-parse bad-truncated-gzip; }
+@test "missing input file"                                 { run_case nk-fetch-parse no-such-file; }
+@test "empty input"                                        { run_case nk-fetch-parse empty-input; }
+@test "- reads stdin between files"                        { run_case nk-fetch-parse stdin-dash; }
+@test "unknown option is a usage error (2)"                { run_case nk-fetch-parse bad-option; }
+@test "unknown area code in a selection is a usage error"  { run_case nk-fetch-parse bad-code; }
+@test "--help"                                             { run_case nk-fetch-parse help; }
+@test "--version"                                          { run_case nk-fetch-parse version; }
+@test "legacy: 'No data matches your query' is recognised" { run_case nk-fetch-parse legacy-nodata; }
+@test "legacy 35 columns, letter flows (DX/FM removed), W00" { run_case nk-fetch-parse legacy-letterflows; }
+@test "legacy 35 columns, numeric flows 1-4, WLD"          { run_case nk-fetch-parse legacy-numflows; }
+@test "legacy 35 columns: CHN crude to DPRK 2013 (qty under 'Alt Qty Unit')" { run_case nk-fetch-parse legacy-crude-2013; }
+@test "legacy 22 columns: CHN chapter 27 with DPRK"       { run_case nk-fetch-parse legacy-22col; }
+@test "Comtrade Plus API JSON, compact"                    { run_case nk-fetch-parse json-compact; }
+@test "Comtrade Plus API JSON, pretty"                     { run_case nk-fetch-parse json-pretty; }
+@test "legacy API JSON is refused with a clear message"    { run_case nk-fetch-parse json-legacy-api; }
+
+@test "real sample: China 2022 M 133677748 and X 894039906 (issue 4)" {
+	run --separate-stderr nk-fetch-parse -q "$NK_ROOT/data/comtrade/TradeData_2022_CHN-DEU-USA_TOTAL_by_partner.csv"
+	assert_success
+	m=$(printf '%s\n' "$output" | awk -F'\t' '$4=="CHN" && $6=="PRK" && $8=="M" {print $11}')
+	x=$(printf '%s\n' "$output" | awk -F'\t' '$4=="CHN" && $6=="PRK" && $8=="X" {print $11}')
+	[ "$m" = 133677748 ]
+	[ "$x" = 894039906 ]
+}
+
+@test "output keeps the contract (nk-validate --contract)" {
+	run --separate-stderr bash -c "nk-fetch-parse -q --all --keep-world '$D/plus-real-subset.csv' '$D/legacy-numflows-subset.csv' | nk-validate -c -n"
+	assert_success
+}
+
+@test "-o is atomic: an error leaves no file" {
+	out=$BATS_TEST_TMPDIR/out.tsv
+	run --separate-stderr nk-fetch-parse -o "$out" "$D/plus-real-subset.csv" "$D/bad-number.csv"
+	assert_failure 1
+	assert_file_not_exists "$out"
+	run --separate-stderr nk-fetch-parse -q -o "$out" "$D/plus-real-subset.csv"
+	assert_success
+	assert_file_exists "$out"
+	[ "$(wc -l <"$out")" = 4 ]
+}
+
+@test "gzip input gives the same rows as plain input" {
+	gzip -c "$D/plus-real-subset.csv" >"$BATS_TEST_TMPDIR/s.csv.gz"
+	run --separate-stderr nk-fetch-parse -q --all "$D/plus-real-subset.csv"
+	plain=$output
+	run --separate-stderr nk-fetch-parse -q --all "$BATS_TEST_TMPDIR/s.csv.gz"
+	assert_success
+	[ "$output" = "$plain" ]
+}
+
+@test "a write error (full disk) is exit 1" {
+	run --separate-stderr nk-fetch-parse -q "$D/plus-real-subset.csv" -o /dev/full
+	assert_failure 1
+}
+
+@test "--rejects: every guard's row with its reason and rule, file and line" {
+	rej=$BATS_TEST_TMPDIR/rej.tsv
+	run --separate-stderr nk-fetch-parse -q --rejects "$rej" "$D/plus-guards.csv"
+	assert_success
+	[ "$(head -1 "$rej" | cut -f20-)" = "$(printf 'reason\trule\tfile\tline')" ]
+	[ "$(tail -n +2 "$rej" | cut -f21,23 | tr '\t\n' ' ;')" = "partner2 3;mot 4;customs 5;subflow 6;classification 7;world 8;" ]
+	# the flow column keeps what the source said (FM)
+	[ "$(awk -F'\t' '$21=="subflow" {print $8}' "$rej")" = FM ]
+}
+
+@test "--rejects: World rows under --all" {
+	rej=$BATS_TEST_TMPDIR/rej.tsv
+	run --separate-stderr nk-fetch-parse -q --all --rejects "$rej" -o "$BATS_TEST_TMPDIR/out.tsv" "$D/plus-real-subset.csv"
+	assert_success
+	[ "$(tail -n +2 "$rej" | awk -F'\t' '$21=="world" && $6=="WLD"' | wc -l)" = 6 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out.tsv")" = 50 ]
+}
+
+@test "--keep-going: the bad row goes to --rejects with its reason" {
+	rej=$BATS_TEST_TMPDIR/rej.tsv
+	run --separate-stderr nk-fetch-parse -q --keep-going --rejects "$rej" "$D/bad-number.csv"
+	assert_success
+	[ "$(printf '%s\n' "$output" | wc -l)" = 2 ]
+	[ "$(tail -n +2 "$rej" | cut -f11,20,23)" = "$(printf "12,5\tfield 'primaryValue': not a number\t3")" ]
+}
+
+@test "-o /dev/null writes in place and leaves the device alone" {
+	run --separate-stderr nk-fetch-parse -q -o /dev/null "$D/plus-real-subset.csv"
+	assert_success
+	[ -c /dev/null ]
+}

@@ -1,0 +1,1162 @@
+/* nk-fetch-parse - read Comtrade and BACI downloads, emit the DPRK slice as contract TSV
+ * The first stage. Detects the format of each input from its header (Comtrade
+ * Plus CSV, bulk TSV (gzip), API JSON; legacy Comtrade 35/22-column CSV;
+ * CEPII BACI), keeps the rows whose reporter or partner is selected (default
+ * the DPRK), applies the double-counting guards, maps area codes to ISO3 with
+ * data/countries/m49-iso3.tsv and writes the contract core columns.
+ *
+ * Shape: options, load the area table, open the output, then per file:
+ * detect, map columns by name, stream rows (a fast scanner for the common
+ * CSV row, libcsv for every other row), select, guard, convert, write. */
+#include "lib/nk.h"
+
+#include <csv.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+static const char help[] =
+	"Usage: nk-fetch-parse [OPTION]... [FILE]...\n"
+	"Read UN Comtrade or CEPII BACI files (or standard input) and write the rows\n"
+	"whose reporter or partner is the DPRK (M49 408, PRK) as contract TSV.\n"
+	"\n"
+	"Formats, detected per file from the header (names matched case-insensitively):\n"
+	"Comtrade Plus CSV (TradeData_*.csv), Comtrade Plus bulk TSV (gzip or not),\n"
+	"Comtrade Plus API JSON ({\"count\":..,\"data\":[..]}), legacy Comtrade CSV\n"
+	"(35 or 22 columns, numeric or letter flows), CEPII BACI CSV (t,i,j,k,v,q).\n"
+	"Gzip input is decompressed; a BOM is dropped; CRLF is accepted.\n"
+	"\n"
+	"Selection (codes are ISO3 or numeric Comtrade/M49 codes, comma-separated):\n"
+	"  -p, --partner=CODES     rows whose partner is one of CODES\n"
+	"  -r, --reporter=CODES    rows whose reporter is one of CODES (with -p: both)\n"
+	"  -a, --all               every row\n"
+	"  -w, --with-partner=CODES  also rows whose partner is one of CODES (KOR)\n"
+	"  (default: reporter or partner is 408 PRK)\n"
+	"\n"
+	"Double-counting guards (each removed row is counted and sent to --rejects):\n"
+	"      --keep-world        keep rows whose partner is World (code 0)\n"
+	"      --any-partner2      keep rows whose partner2Code is not 0 (World)\n"
+	"      --any-mot           keep rows whose motCode is not 0 (all modes)\n"
+	"      --any-customs       keep rows whose customsCode is not C00 (all)\n"
+	"  Sub-flows (DX, FM, MIP, XOP, ...) and non-HS classifications (SITC, BEC)\n"
+	"  are always removed: the tool writes M, X, RM, RX of HS data only.\n"
+	"\n"
+	"Input:\n"
+	"  -e, --encoding=ENC      auto (default: UTF-8 unless the first non-ASCII\n"
+	"                          text is not UTF-8, then Latin-1), utf-8, latin1\n"
+	"      --hs-rev=REV        HS revision (H0..H6) of BACI input whose file name\n"
+	"                          does not say (BACI_HS92_... is H0, HS17 is H5)\n"
+	"      --countries=FILE    area code table (default data/countries/m49-iso3.tsv)\n"
+	"  -k, --keep-going        count bad rows, send them to --rejects, go on\n"
+	"\n"
+	"Output:\n"
+	"  -o, --output=FILE       write to FILE (atomically) instead of stdout\n"
+	"      --rejects=FILE      write removed and bad rows to FILE, with reasons\n"
+	"  -q, --quiet             no progress and no summary on stderr\n"
+	"  -h, --help              show this help and exit\n"
+	"      --version           show the version and exit\n"
+	"\n"
+	"Output columns: the contract core columns, then reporter_desc, partner_desc,\n"
+	"cmd_desc (as the source spells them). source is comtrade (Comtrade Plus),\n"
+	"comtrade-legacy or baci. Exit status: 0 success, 1 bad input or I/O\n"
+	"error, 2 usage error.\n";
+
+/* ------------------------------------------------------------ the record */
+
+/* What every format is mapped to before selection and conversion. */
+enum { R_YEAR, R_PERIOD, R_REP, R_PAR, R_P2, R_MOT, R_CUST, R_FLOW, R_FLOWTXT,
+       R_CLS, R_HS, R_VALUE, R_CIF, R_FOB, R_NETWGT, R_QTY, R_QTYUNIT,
+       R_QTYCODE, R_ALTQTYUNIT, R_REPDESC, R_PARDESC, R_CMDDESC, R_N };
+
+typedef enum { F_PLUS, F_LEGACY, F_BACI, F_NFMT } fmt_t;
+
+/* Source column names per format, R_* order; NULL = the format has none.
+ * A leading '!' marks a required column. */
+static const char *const colnames[F_NFMT][R_N] = {
+	[F_PLUS] = {"!refYear", "!period", "!reporterCode", "!partnerCode",
+		    "partner2Code", "motCode", "customsCode", "!flowCode", NULL,
+		    "!classificationCode", "!cmdCode", "!primaryValue",
+		    "cifvalue", "fobvalue", "netWgt", "qty", "qtyUnitAbbr",
+		    "qtyUnitCode", NULL, "reporterDesc", "partnerDesc", "cmdDesc"},
+	[F_LEGACY] = {"!Year", "!Period", "!Reporter Code", "!Partner Code",
+		      "2nd Partner Code", "Mode of Transport Code",
+		      "Customs Proc. Code", "!Trade Flow Code", "Trade Flow",
+		      "!Classification", "!Commodity Code", "!Trade Value (US$)",
+		      "CIF Trade Value (US$)", "FOB Trade Value (US$)",
+		      "Netweight (kg)", "Qty", "Qty Unit", "Qty Unit Code",
+		      "Alt Qty Unit", "Reporter", "Partner", "Commodity"},
+	[F_BACI] = {"!t", NULL, "!i", "!j", NULL, NULL, NULL, NULL, NULL, NULL,
+		    "!k", "!v", NULL, NULL, "q", NULL, NULL, NULL, NULL, NULL,
+		    NULL, NULL},
+};
+static const char *const srcname[F_NFMT] = {"comtrade", "comtrade-legacy", "baci"};
+
+/* Output columns: the contract core, then our extras (README). */
+static char *const outcols[] = {
+	"source", "year", "period", "reporter", "reporter_m49", "partner",
+	"partner_m49", "flow", "hs_rev", "hs", "value_usd", "cif_usd", "fob_usd",
+	"netwgt_kg", "qty", "qty_unit", "reporter_desc", "partner_desc",
+	"cmd_desc",
+};
+#define NOUT (sizeof outcols / sizeof *outcols)
+
+/* ------------------------------------------------------------- options */
+
+#define NCODES 1000 /* Comtrade and BACI area codes are 0..999 */
+
+typedef struct {
+	nk_common co;
+	const char *partner, *reporter, *with_partner; /* borrowed from argv */
+	int all, keep_world, any_p2, any_mot, any_cust, keep_going;
+	int enc; /* 0 auto, 1 utf-8, 2 latin1 */
+	const char *hs_rev;
+	const char *countries;
+} opts;
+
+enum { O_KEEP_WORLD = NK_OPT_TOOL, O_ANY_P2, O_ANY_MOT, O_ANY_CUST, O_HSREV,
+       O_COUNTRIES };
+
+static void parse_opts(opts *o, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		NK_COMMON_LONGOPTS,
+		{"partner", 1, 0, 'p'},
+		{"reporter", 1, 0, 'r'},
+		{"all", 0, 0, 'a'},
+		{"with-partner", 1, 0, 'w'},
+		{"keep-world", 0, 0, O_KEEP_WORLD},
+		{"any-partner2", 0, 0, O_ANY_P2},
+		{"any-mot", 0, 0, O_ANY_MOT},
+		{"any-customs", 0, 0, O_ANY_CUST},
+		{"encoding", 1, 0, 'e'},
+		{"hs-rev", 1, 0, O_HSREV},
+		{"countries", 1, 0, O_COUNTRIES},
+		{"keep-going", 0, 0, 'k'},
+		{0, 0, 0, 0},
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, NK_COMMON_SHORTOPTS "p:r:aw:e:k", lo, 0)) != -1) {
+		if (nk_common_opt(&o->co, c, optarg, help))
+			continue;
+		switch (c) {
+		case 'p': o->partner = optarg; break;
+		case 'r': o->reporter = optarg; break;
+		case 'a': o->all = 1; break;
+		case 'w': o->with_partner = optarg; break;
+		case O_KEEP_WORLD: o->keep_world = 1; break;
+		case O_ANY_P2: o->any_p2 = 1; break;
+		case O_ANY_MOT: o->any_mot = 1; break;
+		case O_ANY_CUST: o->any_cust = 1; break;
+		case 'e':
+			if (!strcasecmp(optarg, "auto")) o->enc = 0;
+			else if (!strcasecmp(optarg, "utf-8") || !strcasecmp(optarg, "utf8")) o->enc = 1;
+			else if (!strcasecmp(optarg, "latin1") || !strcasecmp(optarg, "latin-1") ||
+				 !strcasecmp(optarg, "iso-8859-1")) o->enc = 2;
+			else nk_usage_error("unknown encoding '%s' (auto, utf-8, latin1)", optarg);
+			break;
+		case O_HSREV:
+			if (strlen(optarg) != 2 || optarg[0] != 'H' || optarg[1] < '0' || optarg[1] > '6')
+				nk_usage_error("--hs-rev: not an HS revision (H0..H6): '%s'", optarg);
+			o->hs_rev = optarg;
+			break;
+		case O_COUNTRIES: o->countries = optarg; break;
+		case 'k': o->keep_going = 1; break;
+		default: nk_usage_error("unknown option");
+		}
+	}
+	if (o->all && (o->partner || o->reporter))
+		nk_usage_error("--all excludes --partner and --reporter");
+}
+
+/* ------------------------------------------------------- the area table */
+
+static char iso3[NCODES][4]; /* "" = no ISO3 */
+static unsigned char known[NCODES];
+
+/* The table: --countries, else $NK_DATA_DIR/countries/, else data/ beside
+ * the build tree (build/bin, build/asan/bin), else the installed data. */
+static char *find_countries(void)
+{
+	static const char rel[] = "data/countries/m49-iso3.tsv";
+	const char *env = getenv("NK_DATA_DIR");
+	char buf[PATH_MAX];
+	if (env && *env) {
+		snprintf(buf, sizeof buf, "%s/countries/m49-iso3.tsv", env);
+		return nk_xstrdup(buf);
+	}
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	if (n > 0) {
+		buf[n] = 0;
+		for (int up = 0; up < 4; up++) {
+			char *s = strrchr(buf, '/');
+			if (!s)
+				break;
+			*s = 0;
+			char cand[PATH_MAX + sizeof rel];
+			snprintf(cand, sizeof cand, "%s/%s", buf, rel);
+			if (access(cand, R_OK) == 0)
+				return nk_xstrdup(cand);
+		}
+	}
+	return nk_xstrdup(NK_DATADIR "/data/countries/m49-iso3.tsv");
+}
+
+static void load_countries(const char *path)
+{
+	char *p = path ? nk_xstrdup(path) : find_countries();
+	char *paths[1] = {p};
+	nk_tsv *t = nk_tsv_open(paths, 1);
+	size_t cm = nk_tsv_need(t, "m49"), ci = nk_tsv_need(t, "iso3");
+	while (nk_tsv_next(t)) {
+		int64_t code;
+		nk_str c = t->f[cm], i = t->f[ci];
+		if (nk_int_parse(c.p, c.n, &code) || code < 0 || code >= NCODES)
+			nk_tsv_die(t, cm, "not an area code 0..999");
+		if (i.n != 0 && i.n != 3)
+			nk_tsv_die(t, ci, "not an ISO3 code");
+		known[code] = 1;
+		memcpy(iso3[code], i.p, i.n);
+		iso3[code][i.n] = 0;
+	}
+	nk_tsv_close(t);
+	free(p);
+}
+
+/* A code list "PRK,410" into a bitset. ISO3 codes select every numeric code
+ * that maps to them (USA: 840, 841, 842). */
+static void parse_codes(const char *opt, const char *list, unsigned char *set)
+{
+	char *dup = nk_xstrdup(list), *save = NULL;
+	for (char *s = strtok_r(dup, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+		int64_t v;
+		if (!nk_int_parse(s, strlen(s), &v)) {
+			if (v < 0 || v >= NCODES)
+				nk_usage_error("%s: not an area code: '%s'", opt, s);
+			set[v] = 1;
+			continue;
+		}
+		int hit = 0;
+		for (int c = 0; c < NCODES; c++)
+			if (strlen(s) == 3 && !strcasecmp(iso3[c], s))
+				set[c] = 1, hit = 1;
+		if (!hit)
+			nk_usage_error("%s: unknown area code '%s' (ISO3 or numeric)", opt, s);
+	}
+	free(dup);
+}
+
+/* ------------------------------------------------------------- counters */
+
+enum { G_P2, G_MOT, G_CUST, G_WORLD, G_SUBFLOW, G_CLS, G_N };
+static const char *const gname[G_N] = {"partner2", "mot", "customs", "world",
+				       "subflow", "classification"};
+static const char *const greason[G_N] = {
+	"partner2Code is not 0 (World): a second-partner breakdown repeats the partner total",
+	"motCode is not 0: a mode-of-transport breakdown repeats the all-modes total",
+	"customsCode is not C00: a customs-procedure breakdown repeats the total",
+	"partner is World (0): the total over all partners",
+	"sub-flow: part of M, X, RM or RX, counted there already",
+	"classification is not HS (H0..H6)",
+};
+
+static struct {
+	uint64_t read, outside, kept, guard[G_N], unknown, rounded, bad, nodata;
+} st;
+
+/* ------------------------------------------------------------- the state */
+
+typedef struct {
+	opts *o;
+	nk_out *out, *rej;
+	unsigned char rsel[NCODES], psel[NCODES], wsel[NCODES];
+	int have_r, have_p, have_w;
+	int maxyear;
+	/* current file */
+	const char *file;
+	long line;
+	fmt_t fmt;
+	int enc; /* 0 undecided, 1 utf-8, 2 latin1 */
+	char hs_rev_file[3]; /* BACI: from the file name */
+	nk_str v[R_N]; /* the record */
+	/* scratch for converted values and transcoded text */
+	char *tx;
+	size_t txcap;
+} state;
+
+/* ------------------------------------------------------------ text output */
+
+static int utf8_ok(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = p[i];
+		if (c < 0x80) { i++; continue; }
+		size_t k;
+		unsigned min;
+		if ((c & 0xe0) == 0xc0) k = 1, min = 0x80, c &= 0x1f;
+		else if ((c & 0xf0) == 0xe0) k = 2, min = 0x800, c &= 0x0f;
+		else if ((c & 0xf8) == 0xf0) k = 3, min = 0x10000, c &= 0x07;
+		else return 0;
+		for (size_t j = 1; j <= k; j++) {
+			if (i + j >= n || (p[i + j] & 0xc0) != 0x80)
+				return 0;
+			c = (c << 6) | (p[i + j] & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+static int all_ascii(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+static void tx_need(state *s, size_t n)
+{
+	if (s->txcap < n) {
+		s->txcap = n + 256;
+		s->tx = nk_xrealloc(s->tx, s->txcap);
+	}
+}
+
+/* Bad row: die, or with --keep-going count it and send it to --rejects. */
+static int bad_row(state *s, int field, const char *what, const char *val, size_t n);
+
+/* Text value in the file's encoding as a UTF-8 view (maybe in s->tx at
+ * *off; s->tx must hold 2 * t->n bytes there). */
+static int to_utf8(state *s, int field, nk_str *t, size_t *off)
+{
+	if (all_ascii(t->p, t->n))
+		return 1;
+	if (s->enc == 0)
+		s->enc = utf8_ok((const unsigned char *)t->p, t->n) ? 1 : 2;
+	if (s->enc == 1) {
+		if (!utf8_ok((const unsigned char *)t->p, t->n))
+			return bad_row(s, field, "invalid UTF-8 (try --encoding=latin1)", t->p, t->n);
+		return 1;
+	}
+	char *d = s->tx + *off;
+	size_t k = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		unsigned char c = (unsigned char)t->p[i];
+		if (c < 0x80) {
+			d[k++] = (char)c;
+		} else {
+			d[k++] = (char)(0xc0 | (c >> 6));
+			d[k++] = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	t->p = d;
+	t->n = k;
+	*off += k;
+	return 1;
+}
+
+/* --------------------------------------------------------- row processing */
+
+static const char *field_name(state *s, int r)
+{
+	const char *n = colnames[s->fmt][r];
+	if (!n && r == R_FLOW)
+		return "flow";
+	return n ? n + (*n == '!') : "?";
+}
+
+static void rej_write(state *s, const char *reason, const char *rule)
+{
+	if (!s->rej)
+		return;
+	/* the record as far as it goes, raw (escaped) */
+	static const int map[NOUT] = {-1, R_YEAR, R_PERIOD, -1, R_REP, -1, R_PAR,
+				      R_FLOW, R_CLS, R_HS, R_VALUE, R_CIF, R_FOB,
+				      R_NETWGT, R_QTY, R_QTYUNIT, R_REPDESC,
+				      R_PARDESC, R_CMDDESC};
+	for (size_t i = 0; i < NOUT; i++) {
+		if (i == 0) {
+			nk_out_cstr(s->rej, srcname[s->fmt]);
+		} else if (map[i] >= 0) {
+			nk_str v = s->v[map[i]];
+			if (map[i] == R_FLOW && v.n == 0)
+				v = s->v[R_FLOWTXT];
+			nk_out_escaped(s->rej, v.p, v.n);
+		} else {
+			int64_t c;
+			nk_str v = s->v[i == 3 ? R_REP : R_PAR];
+			if (!nk_int_parse(v.p, v.n, &c) && c >= 0 && c < NCODES)
+				nk_out_cstr(s->rej, iso3[c]);
+		}
+		nk_out_byte(s->rej, '\t');
+	}
+	nk_out_escaped(s->rej, reason, strlen(reason));
+	nk_out_byte(s->rej, '\t');
+	nk_out_cstr(s->rej, rule);
+	nk_out_byte(s->rej, '\t');
+	nk_out_escaped(s->rej, s->file, strlen(s->file));
+	nk_out_byte(s->rej, '\t');
+	nk_out_int(s->rej, s->line);
+	nk_out_byte(s->rej, '\n');
+}
+
+static int bad_row(state *s, int field, const char *what, const char *val, size_t n)
+{
+	const char *fname = field >= 0 ? field_name(s, field) : NULL;
+	if (!s->o->keep_going)
+		nk_die_at(s->file, s->line, fname, what, val, n);
+	st.bad++;
+	if (s->rej) {
+		char reason[256];
+		if (fname)
+			snprintf(reason, sizeof reason, "field '%s': %s", fname, what);
+		else
+			snprintf(reason, sizeof reason, "%s", what);
+		rej_write(s, reason, "");
+	}
+	return 0;
+}
+
+static int code_of(state *s, int r, int64_t *c)
+{
+	nk_str v = s->v[r];
+	if (nk_int_parse(v.p, v.n, c) || *c < 0)
+		return bad_row(s, r, "not an area code", v.p, v.n);
+	return 1;
+}
+
+static int eq(nk_str v, const char *lit)
+{
+	size_t n = strlen(lit);
+	return v.n == n && !strncasecmp(v.p, lit, n);
+}
+
+/* Flow: 0 bad, 1 ok (*out set), 2 sub-flow. */
+static int map_flow(nk_str code, nk_str text, const char **out)
+{
+	static const char *const fl[] = {"M", "X", "RX", "RM"};
+	if (code.n == 1 && code.p[0] >= '1' && code.p[0] <= '4') {
+		*out = fl[code.p[0] - '1'];
+		return 1;
+	}
+	nk_str t = code;
+	if (t.n == 0 || (t.n == 1 && t.p[0] == '0'))
+		t = text; /* legacy: letter forms in 'Trade Flow' */
+	if (eq(t, "M") || eq(t, "Import")) { *out = "M"; return 1; }
+	if (eq(t, "X") || eq(t, "Export")) { *out = "X"; return 1; }
+	if (eq(t, "RX") || eq(t, "Re-Export") || eq(t, "Re-exports")) { *out = "RX"; return 1; }
+	if (eq(t, "RM") || eq(t, "Re-Import") || eq(t, "Re-imports")) { *out = "RM"; return 1; }
+	if (t.n >= 2 && t.n <= 4) {
+		for (size_t i = 0; i < t.n; i++)
+			if (t.p[i] < 'A' || t.p[i] > 'Z')
+				return 0;
+		return 2; /* DX, FM, MIP, XOP, ... */
+	}
+	return 0;
+}
+
+/* A decimal value to output text in buf (>= 40 bytes); scale 1 or 1000.
+ * Returns 1 ok, 0 bad row. Empty stays empty. */
+static int num(state *s, int r, int neg_ok, int scale, char *buf, size_t *len)
+{
+	nk_str v = s->v[r];
+	*len = 0;
+	if (v.n == 0)
+		return 1;
+	nk_dec d;
+	int rc = nk_dec_parse(v.p, v.n, &d);
+	if (rc == NK_DEC_INEXACT)
+		st.rounded++;
+	else if (rc)
+		return bad_row(s, r, nk_dec_strerror(rc), v.p, v.n);
+	if (d < 0 && !neg_ok)
+		return bad_row(s, r, "negative value", v.p, v.n);
+	if (scale != 1 && nk_dec_mul(d, (nk_dec)scale * NK_DEC_ONE, &d))
+		return bad_row(s, r, "value too large", v.p, v.n);
+	*len = nk_dec_fmt(d, buf);
+	return 1;
+}
+
+static void guard(state *s, int g)
+{
+	st.guard[g]++;
+	rej_write(s, greason[g], gname[g]);
+}
+
+/* Selection on the raw codes; 1 = in the slice. */
+static int selected(state *s, int64_t rep, int64_t par)
+{
+	if (s->o->all)
+		return 1;
+	if (s->have_w && par < NCODES && s->wsel[par])
+		return 1;
+	int r = rep < NCODES && s->rsel[rep];
+	int p = par < NCODES && s->psel[par];
+	if (s->have_r && s->have_p)
+		return r && p;
+	if (s->have_r)
+		return r;
+	if (s->have_p)
+		return p;
+	return r || p; /* default: reporter or partner PRK */
+}
+
+/* Quick selection test on the code fields only (no conversion). 1 = maybe
+ * in the slice (process fully), 0 = outside (count it). */
+static int quick_select(state *s, nk_str rep, nk_str par)
+{
+	int64_t r, p;
+	if (nk_int_parse(rep.p, rep.n, &r) || nk_int_parse(par.p, par.n, &p) || r < 0 || p < 0)
+		return 1; /* let process() report it */
+	return selected(s, r, p);
+}
+
+static void out_text(state *s, int r)
+{
+	nk_str t = s->v[r];
+	nk_out_escaped(s->out, t.p, t.n);
+}
+
+/* The record in s->v: select, guard, check, convert, write. */
+static void process(state *s)
+{
+	nk_str *v = s->v;
+	st.read++;
+	int64_t rep, par;
+	if (!code_of(s, R_REP, &rep) || !code_of(s, R_PAR, &par))
+		return;
+	if (!selected(s, rep, par)) {
+		st.outside++;
+		return;
+	}
+	/* guards */
+	int64_t x;
+	if (!s->o->any_p2 && v[R_P2].n && !(nk_int_parse(v[R_P2].p, v[R_P2].n, &x) == 0 && x == 0))
+		return guard(s, G_P2);
+	if (!s->o->any_mot && v[R_MOT].n && !(nk_int_parse(v[R_MOT].p, v[R_MOT].n, &x) == 0 && x == 0))
+		return guard(s, G_MOT);
+	if (!s->o->any_cust && v[R_CUST].n && !eq(v[R_CUST], "C00"))
+		return guard(s, G_CUST);
+	if (par == 0 && !s->o->keep_world)
+		return guard(s, G_WORLD);
+	const char *flow = "X";
+	if (s->fmt != F_BACI) {
+		int f = map_flow(v[R_FLOW], v[R_FLOWTXT], &flow);
+		if (f == 0) {
+			int fr = v[R_FLOW].n && !eq(v[R_FLOW], "0") ? R_FLOW : R_FLOWTXT;
+			return (void)bad_row(s, fr, "not a flow code", v[fr].p, v[fr].n);
+		}
+		if (f == 2)
+			return guard(s, G_SUBFLOW);
+	}
+	char hsrev[3] = "";
+	if (s->fmt == F_BACI) {
+		memcpy(hsrev, s->hs_rev_file, 3);
+	} else {
+		nk_str c = v[R_CLS];
+		if (c.n != 2 || c.p[0] != 'H' || c.p[1] < '0' || c.p[1] > '6')
+			return guard(s, G_CLS);
+		hsrev[0] = 'H', hsrev[1] = c.p[1], hsrev[2] = 0;
+	}
+	/* year and period */
+	int64_t year;
+	if (nk_int_parse(v[R_YEAR].p, v[R_YEAR].n, &year))
+		return (void)bad_row(s, R_YEAR, "not a year", v[R_YEAR].p, v[R_YEAR].n);
+	if (year < 1962 || year > s->maxyear)
+		return (void)bad_row(s, R_YEAR, "year outside 1962..next year", v[R_YEAR].p, v[R_YEAR].n);
+	nk_str per = v[s->fmt == F_BACI ? R_YEAR : R_PERIOD];
+	{
+		int64_t pv;
+		int okp = !nk_int_parse(per.p, per.n, &pv) &&
+			  ((per.n == 4 && pv == year) ||
+			   (per.n == 6 && pv / 100 == year && pv % 100 >= 1 && pv % 100 <= 12));
+		if (!okp)
+			return (void)bad_row(s, R_PERIOD, "not a period YYYY or YYYYMM of the year", per.p, per.n);
+	}
+	nk_str hs = v[R_HS];
+	if (hs.n == 0)
+		return (void)bad_row(s, R_HS, "empty commodity code", hs.p, hs.n);
+	/* numbers */
+	int sc = s->fmt == F_BACI ? 1000 : 1;
+	char nb[5][40];
+	size_t nl[5];
+	if (!num(s, R_VALUE, 0, sc, nb[0], &nl[0]) || !num(s, R_CIF, 0, 1, nb[1], &nl[1]) ||
+	    !num(s, R_FOB, 0, 1, nb[2], &nl[2]) || !num(s, R_NETWGT, 0, sc, nb[3], &nl[3]))
+		return;
+	if (nl[0] == 0)
+		return (void)bad_row(s, R_VALUE, "empty trade value", "", 0);
+	/* quantity: none when the unit is "no quantity" (Plus -1, legacy 1) */
+	nk_str qu = v[R_QTYUNIT];
+	nk_str q = v[R_QTY];
+	if (s->fmt == F_LEGACY && q.n == 0 && v[R_ALTQTYUNIT].n) {
+		/* legacy API CSVs write the quantity under 'Alt Qty Unit' (the
+		 * JSON field order under the CSV labels); take it when 'Qty' is
+		 * empty and it is a number */
+		nk_dec d;
+		if (nk_dec_parse(v[R_ALTQTYUNIT].p, v[R_ALTQTYUNIT].n, &d) == NK_DEC_OK)
+			q = v[R_ALTQTYUNIT];
+	}
+	if ((s->fmt == F_PLUS && eq(v[R_QTYCODE], "-1")) ||
+	    (s->fmt == F_LEGACY && eq(v[R_QTYCODE], "1")))
+		q.n = 0, qu.n = 0;
+	nk_str saveq = v[R_QTY];
+	v[R_QTY] = q;
+	int okq = num(s, R_QTY, 0, 1, nb[4], &nl[4]);
+	v[R_QTY] = saveq;
+	if (!okq)
+		return;
+	v[R_QTYUNIT] = qu;
+	/* text: transcoded before the first byte of the row is written */
+	static const int texts[] = {R_QTYUNIT, R_REPDESC, R_PARDESC, R_CMDDESC};
+	size_t need = 0, off = 0;
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+		need += 2 * v[texts[i]].n;
+	tx_need(s, need);
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+		if (!to_utf8(s, texts[i], &v[texts[i]], &off))
+			return;
+	if (rep >= NCODES || !known[rep] || par >= NCODES || !known[par])
+		st.unknown++;
+	st.kept++;
+	nk_out *o = s->out;
+	nk_out_cstr(o, srcname[s->fmt]);
+	nk_out_byte(o, '\t');
+	nk_out_int(o, year);
+	nk_out_byte(o, '\t');
+	nk_out_str(o, per);
+	nk_out_byte(o, '\t');
+	if (rep < NCODES)
+		nk_out_cstr(o, iso3[rep]);
+	nk_out_byte(o, '\t');
+	nk_out_int(o, rep);
+	nk_out_byte(o, '\t');
+	if (par < NCODES)
+		nk_out_cstr(o, iso3[par]);
+	nk_out_byte(o, '\t');
+	nk_out_int(o, par);
+	nk_out_byte(o, '\t');
+	nk_out_cstr(o, flow);
+	nk_out_byte(o, '\t');
+	nk_out_cstr(o, hsrev);
+	nk_out_byte(o, '\t');
+	nk_out_escaped(o, hs.p, hs.n);
+	for (int i = 0; i < 5; i++) {
+		nk_out_byte(o, '\t');
+		nk_out_write(o, nb[i], nl[i]);
+	}
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		nk_out_byte(o, '\t');
+		out_text(s, texts[i]);
+	}
+	nk_out_byte(o, '\n');
+}
+
+/* ------------------------------------------------------------- CSV rows */
+
+typedef struct {
+	nk_in *in;
+	char delim;
+	int quoted;
+	nk_str *f;
+	size_t nf, fcap;
+	char *rec; /* a multi-line record, assembled */
+	size_t reccap;
+	char *ub; /* libcsv's unquoted fields */
+	size_t ublen, ubcap;
+	size_t *uoff; /* field offsets into ub (fields as offset/len pairs) */
+	size_t nrec_cb;
+	int csv_err;
+	struct csv_parser cp;
+} rdr;
+
+static size_t count_quotes(const char *p, size_t n)
+{
+	size_t c = 0, i = 0;
+#ifdef __SSE2__
+	const __m128i q = _mm_set1_epi8('"');
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + i));
+		c += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, q)));
+	}
+#endif
+	for (; i < n; i++)
+		c += p[i] == '"';
+	return c;
+}
+
+static void f_push(rdr *r, const char *p, size_t n)
+{
+	if (r->nf == r->fcap) {
+		r->fcap = r->fcap ? 2 * r->fcap : 64;
+		r->f = nk_xrealloc(r->f, r->fcap * sizeof *r->f);
+		r->uoff = nk_xrealloc(r->uoff, r->fcap * sizeof *r->uoff);
+	}
+	r->f[r->nf].p = p;
+	r->f[r->nf].n = n;
+	r->nf++;
+}
+
+/* Split the record into r->f, at most `limit` fields. Returns 1, or 0 if the
+ * row needs the full CSV parser (an escaped quote "", text after a closing
+ * quote, a quote inside a bare field). */
+static int fast_split(rdr *r, const char *p, size_t n, size_t limit)
+{
+	const char *e = p + n;
+	char d = r->delim;
+	r->nf = 0;
+	for (;;) {
+		if (r->nf == limit)
+			return 1;
+		if (r->quoted && p < e && *p == '"') {
+			const char *q = memchr(p + 1, '"', (size_t)(e - p - 1));
+			if (!q || (q + 1 < e && q[1] != d))
+				return 0;
+			f_push(r, p + 1, (size_t)(q - p - 1));
+			if (q + 1 == e)
+				return 1;
+			p = q + 2;
+		} else {
+			const char *q = memchr(p, d, (size_t)(e - p));
+			const char *fe = q ? q : e;
+			if (r->quoted && memchr(p, '"', (size_t)(fe - p)))
+				return 0;
+			f_push(r, p, (size_t)(fe - p));
+			if (!q)
+				return 1;
+			p = q + 1;
+		}
+	}
+}
+
+static void cb_field(void *s, size_t len, void *data)
+{
+	rdr *r = data;
+	if (r->ublen + len + 1 > r->ubcap) {
+		r->ubcap = 2 * (r->ublen + len + 1) + 1024;
+		r->ub = nk_xrealloc(r->ub, r->ubcap);
+	}
+	if (len)
+		memcpy(r->ub + r->ublen, s, len);
+	f_push(r, NULL, len);
+	r->uoff[r->nf - 1] = r->ublen;
+	r->ublen += len;
+}
+static void cb_rec(int c, void *data)
+{
+	(void)c;
+	((rdr *)data)->nrec_cb++;
+}
+
+/* Full CSV parse of one record with libcsv (strict). 0 = malformed. */
+static int slow_split(rdr *r, const char *p, size_t n)
+{
+	r->nf = 0;
+	r->ublen = 0;
+	r->nrec_cb = 0;
+	csv_init(&r->cp, CSV_STRICT | CSV_STRICT_FINI);
+	csv_set_delim(&r->cp, (unsigned char)r->delim);
+	int ok = csv_parse(&r->cp, p, n, cb_field, cb_rec, r) == n;
+	ok = ok && csv_fini(&r->cp, cb_field, cb_rec, r) == 0;
+	csv_free(&r->cp);
+	if (!ok || r->nrec_cb != 1)
+		return 0;
+	for (size_t i = 0; i < r->nf; i++)
+		r->f[i].p = r->ub + r->uoff[i];
+	return 1;
+}
+
+/* Next record (one or more lines: a quoted field may hold newlines). */
+static int next_record(rdr *r, const char **rec, size_t *len, long *line)
+{
+	const char *l;
+	size_t n;
+	if (!nk_in_line(r->in, &l, &n))
+		return 0;
+	*line = nk_in_lineno(r->in);
+	if (r->quoted && (count_quotes(l, n) & 1)) {
+		size_t k = 0;
+		size_t q = 1;
+		for (;;) {
+			if (k + n + 1 > r->reccap) {
+				r->reccap = 2 * (k + n + 1);
+				r->rec = nk_xrealloc(r->rec, r->reccap);
+			}
+			memcpy(r->rec + k, l, n);
+			k += n;
+			if (!(q & 1))
+				break;
+			if (!nk_in_line(r->in, &l, &n))
+				nk_die(1, "%s:%ld: unterminated quoted field at end of file",
+				       nk_in_name(r->in), *line);
+			if (k >= NK_LINE_MAX)
+				nk_die(1, "%s:%ld: quoted field longer than %zu MiB",
+				       nk_in_name(r->in), *line, NK_LINE_MAX >> 20);
+			r->rec[k++] = '\n';
+			q += count_quotes(l, n);
+		}
+		l = r->rec;
+		n = k;
+	}
+	if (n && l[n - 1] == '\r')
+		n--;
+	*rec = l;
+	*len = n;
+	return 1;
+}
+
+static void split_or_die(state *s, rdr *r, const char *p, size_t n, size_t limit, int *ok)
+{
+	*ok = 1;
+	if (fast_split(r, p, n, limit))
+		return;
+	if (!slow_split(r, p, n)) {
+		*ok = 0;
+		s->v[0].n = 0;
+		for (int i = 0; i < R_N; i++)
+			s->v[i].n = 0;
+		bad_row(s, -1, "malformed CSV (stray or unbalanced quote)", p, n);
+	}
+}
+
+/* Header: detect the format; fill col[] (index per R_*, -1 absent). */
+static fmt_t detect(state *s, rdr *r, const char *p, size_t n, long *col, size_t *ncol)
+{
+	int ok;
+	if (n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3, n -= 3;
+	r->delim = memchr(p, '\t', n) && !memchr(p, ',', n) ? '\t' : ',';
+	r->quoted = r->delim == ',';
+	split_or_die(s, r, p, n, SIZE_MAX, &ok);
+	if (!ok)
+		nk_die(1, "%s:%ld: malformed header", s->file, s->line);
+	*ncol = r->nf;
+	for (int f = 0; f < F_NFMT; f++) {
+		int all = 1;
+		for (int k = 0; k < R_N; k++) {
+			col[k] = -1;
+			const char *nm = colnames[f][k];
+			if (!nm)
+				continue;
+			int req = *nm == '!';
+			nm += req;
+			for (size_t i = 0; i < r->nf; i++) {
+				nk_str h = r->f[i];
+				/* BACI's names are padded in some versions */
+				while (h.n && h.p[h.n - 1] == ' ')
+					h.n--;
+				while (h.n && *h.p == ' ')
+					h.p++, h.n--;
+				if (strlen(nm) == h.n && !strncasecmp(nm, h.p, h.n)) {
+					col[k] = (long)i;
+					break;
+				}
+			}
+			if (col[k] < 0 && req) {
+				all = 0;
+				break;
+			}
+		}
+		if (all)
+			return (fmt_t)f;
+	}
+	/* say what was expected; name the format that came closest */
+	nk_die(1, "%s:%ld: unknown format: expected a Comtrade Plus header "
+		  "(refYear, reporterCode, partnerCode, flowCode, cmdCode, "
+		  "primaryValue, ...), a legacy Comtrade header (Classification, "
+		  "Year, ..., Trade Value (US$)), BACI (t,i,j,k,v,q) or Comtrade "
+		  "Plus API JSON", s->file, s->line);
+}
+
+static void baci_rev(state *s, const char *path)
+{
+	static const char *const tag[] = {"HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"};
+	s->hs_rev_file[0] = 0;
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	for (int i = 0; i < 7; i++)
+		if (strstr(b, tag[i])) {
+			s->hs_rev_file[0] = 'H';
+			s->hs_rev_file[1] = (char)('0' + i);
+			s->hs_rev_file[2] = 0;
+			return;
+		}
+	if (s->o->hs_rev)
+		memcpy(s->hs_rev_file, s->o->hs_rev, 3);
+}
+
+static nk_str trim(nk_str v)
+{
+	while (v.n && (*v.p == ' '))
+		v.p++, v.n--;
+	while (v.n && v.p[v.n - 1] == ' ')
+		v.n--;
+	return v;
+}
+
+static void parse_delimited(state *s, rdr *r, const char *hp, size_t hn)
+{
+	long col[R_N];
+	size_t ncol;
+	s->fmt = detect(s, r, hp, hn, col, &ncol);
+	if (s->fmt == F_BACI)
+		baci_rev(s, s->file);
+	size_t limit = (size_t)(col[R_REP] > col[R_PAR] ? col[R_REP] : col[R_PAR]) + 1;
+	int quick = !s->o->all;
+	const char *p;
+	size_t n;
+	while (next_record(r, &p, &n, &s->line)) {
+		int ok;
+		nk_progress(st.read, nk_in_bytes(r->in));
+		if (n == 0) {
+			continue; /* blank line (e.g. at the end of a file) */
+		}
+		if (quick && fast_split(r, p, n, limit) && r->nf == limit) {
+			if (!quick_select(s, r->f[col[R_REP]], r->f[col[R_PAR]])) {
+				st.read++;
+				st.outside++;
+				continue;
+			}
+		}
+		split_or_die(s, r, p, n, SIZE_MAX, &ok);
+		if (!ok) {
+			st.read++;
+			continue;
+		}
+		if (s->fmt == F_LEGACY && r->nf >= 1 && r->f[0].n >= 26 &&
+		    !memcmp(r->f[0].p, "No data matches your query", 26)) {
+			st.nodata++;
+			continue;
+		}
+		/* a trailing delimiter (Comtrade Plus CSV) gives one empty field more */
+		size_t nf = r->nf;
+		if (nf == ncol + 1 && r->f[nf - 1].n == 0)
+			nf--;
+		for (int k = 0; k < R_N; k++) {
+			s->v[k].n = 0;
+			s->v[k].p = "";
+			if (col[k] >= 0 && (size_t)col[k] < r->nf)
+				s->v[k] = s->fmt == F_BACI ? trim(r->f[col[k]]) : r->f[col[k]];
+		}
+		if (s->fmt == F_BACI && (eq(s->v[R_NETWGT], "NA")))
+			s->v[R_NETWGT].n = 0;
+		if (nf != ncol) {
+			char what[96];
+			snprintf(what, sizeof what, "%zu fields, the header has %zu", nf, ncol);
+			st.read++;
+			bad_row(s, -1, what, NULL, 0);
+			continue;
+		}
+		process(s);
+	}
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+typedef struct {
+	nk_in *in;
+	const char *first;
+	size_t firstn, firstoff;
+	int nl_done;
+} jsrc;
+
+static size_t json_cb(void *buf, size_t n, void *data)
+{
+	jsrc *j = data;
+	if (j->firstoff < j->firstn) {
+		size_t k = j->firstn - j->firstoff;
+		if (k > n)
+			k = n;
+		memcpy(buf, j->first + j->firstoff, k);
+		j->firstoff += k;
+		return k;
+	}
+	if (!j->nl_done) {
+		j->nl_done = 1;
+		*(char *)buf = '\n';
+		return 1;
+	}
+	return nk_in_read(j->in, buf, n);
+}
+
+/* Comtrade Plus API JSON keys are the CSV header names (same 47 fields). */
+static const char *jkey(int k)
+{
+	const char *n = colnames[F_PLUS][k];
+	return n ? n + (*n == '!') : NULL;
+}
+
+static void parse_json(state *s, nk_in *in, const char *first, size_t firstn)
+{
+	jsrc j = {in, first, firstn, 0, 0};
+	json_error_t err;
+	/* the first line is borrowed from `in`: copy it, nk_in_read may move it */
+	char *copy = nk_xmalloc(firstn + 1);
+	memcpy(copy, first, firstn);
+	j.first = copy;
+	json_t *root = json_load_callback(json_cb, &j, JSON_DECODE_ANY, &err);
+	free(copy);
+	if (!root)
+		nk_die(1, "%s:%d: not valid JSON: %s", s->file, err.line, err.text);
+	s->fmt = F_PLUS;
+	json_t *data = json_object_get(root, "data");
+	json_t *e = json_object_get(root, "error");
+	if (e && json_is_string(e) && json_string_length(e))
+		nk_die(1, "%s: the API answered with an error: %s", s->file, json_string_value(e));
+	if (!data && json_object_get(root, "dataset"))
+		nk_die(1, "%s: legacy Comtrade API JSON (\"dataset\") is not supported; "
+			  "use its CSV download", s->file);
+	if (!json_is_array(data))
+		nk_die(1, "%s: unknown format: expected Comtrade Plus API JSON "
+			  "({\"count\":..., \"data\":[...]})", s->file);
+	json_t *cnt = json_object_get(root, "count");
+	if (json_is_integer(cnt) && (size_t)json_integer_value(cnt) != json_array_size(data))
+		nk_die(1, "%s: 'count' is %lld but 'data' holds %zu records (truncated response?)",
+		       s->file, (long long)json_integer_value(cnt), json_array_size(data));
+	char nbuf[R_N][48];
+	size_t i;
+	json_t *rec;
+	json_array_foreach(data, i, rec) {
+		s->line = (long)i + 1; /* record number */
+		if (!json_is_object(rec))
+			nk_die(1, "%s: record %zu: not an object", s->file, i + 1);
+		for (int k = 0; k < R_N; k++) {
+			s->v[k].p = "";
+			s->v[k].n = 0;
+			const char *key = jkey(k);
+			if (!key)
+				continue;
+			json_t *x = json_object_get(rec, key);
+			if (!x && colnames[F_PLUS][k][0] == '!')
+				nk_die(1, "%s: record %zu: missing required key '%s'", s->file, i + 1, key);
+			if (!x || json_is_null(x))
+				continue;
+			int len = -1;
+			if (json_is_string(x)) {
+				s->v[k].p = json_string_value(x);
+				s->v[k].n = json_string_length(x);
+				continue;
+			} else if (json_is_integer(x)) {
+				len = snprintf(nbuf[k], sizeof nbuf[k], "%lld", (long long)json_integer_value(x));
+			} else if (json_is_real(x)) {
+				/* 3 decimals: the exact value for every Comtrade figure
+				 * (below 2^53/1000 with at most 3 decimals) */
+				len = snprintf(nbuf[k], sizeof nbuf[k], "%.3f", json_real_value(x));
+			} else if (json_is_boolean(x)) {
+				len = snprintf(nbuf[k], sizeof nbuf[k], "%s", json_is_true(x) ? "true" : "false");
+			} else {
+				nk_die(1, "%s: record %zu: key '%s': not a value", s->file, i + 1, key);
+			}
+			s->v[k].p = nbuf[k];
+			s->v[k].n = (size_t)len;
+		}
+		process(s);
+	}
+	json_decref(root);
+}
+
+/* ---------------------------------------------------------------- files */
+
+static void parse_file(state *s, rdr *r, const char *path)
+{
+	nk_in *in = nk_in_open(path);
+	s->file = nk_in_name(in);
+	s->enc = s->o->enc;
+	s->line = 0;
+	r->in = in;
+	const char *l;
+	size_t n;
+	if (!nk_in_line(in, &l, &n))
+		nk_die(1, "%s: empty input (no header)", s->file);
+	s->line = 1;
+	size_t k = 0;
+	if (n >= 3 && !memcmp(l, "\xef\xbb\xbf", 3))
+		k = 3;
+	while (k < n && (l[k] == ' ' || l[k] == '\t' || l[k] == '\r'))
+		k++;
+	if (k < n && (l[k] == '{' || l[k] == '[')) {
+		parse_json(s, in, l, n);
+	} else {
+		if (n && l[n - 1] == '\r')
+			n--;
+		parse_delimited(s, r, l, n);
+	}
+	nk_in_close(in);
+}
+
+static void summary(void)
+{
+	nk_warn("%llu rows read, %llu kept, %llu outside the slice; guards removed: "
+		"partner2 %llu, mot %llu, customs %llu, world %llu, subflow %llu, "
+		"non-HS %llu; %llu kept with an unknown area code; %llu values "
+		"rounded to 3 decimals; %llu bad rows skipped; %llu 'no data' responses",
+		(unsigned long long)st.read, (unsigned long long)st.kept,
+		(unsigned long long)st.outside, (unsigned long long)st.guard[G_P2],
+		(unsigned long long)st.guard[G_MOT], (unsigned long long)st.guard[G_CUST],
+		(unsigned long long)st.guard[G_WORLD], (unsigned long long)st.guard[G_SUBFLOW],
+		(unsigned long long)st.guard[G_CLS], (unsigned long long)st.unknown,
+		(unsigned long long)st.rounded, (unsigned long long)st.bad,
+		(unsigned long long)st.nodata);
+}
+
+int main(int argc, char **argv)
+{
+	nk_init(argv);
+	opts o = {0};
+	parse_opts(&o, argc, argv);
+	load_countries(o.countries);
+
+	static state s;
+	s.o = &o;
+	if (o.partner)
+		parse_codes("--partner", o.partner, s.psel), s.have_p = 1;
+	if (o.reporter)
+		parse_codes("--reporter", o.reporter, s.rsel), s.have_r = 1;
+	if (o.with_partner)
+		parse_codes("--with-partner", o.with_partner, s.wsel), s.have_w = 1;
+	if (!s.have_p && !s.have_r)
+		s.psel[408] = s.rsel[408] = 1;
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	s.maxyear = tm.tm_year + 1900 + 1;
+
+	char *stdin_only[] = {"-"};
+	char **paths = optind < argc ? argv + optind : stdin_only;
+	int npaths = optind < argc ? argc - optind : 1;
+	for (int i = 0; i < npaths; i++)
+		if (strcmp(paths[i], "-") && access(paths[i], R_OK))
+			nk_in_close(nk_in_open(paths[i])); /* dies with the reason */
+
+	s.out = nk_out_open(o.co.output);
+	s.rej = nk_rej_open(o.co.rejects, outcols, NOUT);
+	for (size_t i = 0; i < NOUT; i++) {
+		nk_out_cstr(s.out, outcols[i]);
+		nk_out_byte(s.out, i + 1 < NOUT ? '\t' : '\n');
+	}
+	rdr r = {0};
+	nk_progress_start(o.co.quiet);
+	for (int i = 0; i < npaths; i++)
+		parse_file(&s, &r, paths[i]);
+	nk_progress_end();
+	free(r.f);
+	free(r.uoff);
+	free(r.rec);
+	free(r.ub);
+	free(s.tx);
+	nk_out_close(s.rej);
+	nk_out_close(s.out);
+	if (!o.co.quiet)
+		summary();
+	return 0;
+}
