@@ -12,3 +12,9 @@ if ! have nk-fetch-parse; then
 	echo "make run: nk-fetch-parse is not built yet; nothing to run" >&2
 	exit 0
 fi
+
+# Stage 1: the DPRK slice of every file in data/comtrade/ (Comtrade Plus and
+# legacy CSVs), with partner-KOR rows for misreport screening. Removed rows
+# and their reasons go to fetch-parse.rejects.tsv.
+"$B/nk-fetch-parse" --with-partner KOR --rejects "$out/fetch-parse.rejects.tsv" \
+	-o "$out/fetch-parse.tsv" data/comtrade/*.csv

@@ -102,7 +102,10 @@ nk_in *nk_in_open(const char *path);
  * corrupt gzip, and lines over NK_LINE_MAX. Never validates content. */
 int nk_in_line(nk_in *in, const char **line, size_t *len);
 /* Raw read of up to `n` decompressed bytes; 0 at end. For parsers that do
- * their own framing (CSV, JSON). Do not mix with nk_in_line. */
+ * their own framing (CSV, JSON). After nk_in_line calls it continues with
+ * the byte after the last line returned (nk-fetch-parse sniffs the first
+ * line, then hands the rest to a JSON parser); do not call nk_in_line after
+ * nk_in_read. */
 size_t nk_in_read(nk_in *in, void *buf, size_t n);
 const char *nk_in_name(const nk_in *in); /* "-" shows as "<stdin>" */
 long nk_in_lineno(const nk_in *in);	  /* number of the last line returned */
