@@ -700,6 +700,7 @@ typedef struct {
 	int iamt[AMT_MAX]; /* input column or -1 */
 	int addmap[A_N];   /* index into the layout's add list, or -1 */
 	nk_str add[A_N];
+	const char *addnames[A_N];
 	uint64_t nst[ST_N], nstage[16], norev, nconv[4], nsplit_rows, nsplit_out;
 	/* conversion scratch */
 	uint16_t *cur, *nxt;
@@ -1113,7 +1114,7 @@ static void open_run(run *R, const opts *o, char **paths, int npaths)
 	R->t = nk_tsv_open(paths, npaths);
 	R->ihs = nk_tsv_need(R->t, "hs");
 	R->irev = nk_tsv_need(R->t, "hs_rev");
-	const char *add[A_N];
+	const char **add = R->addnames; /* borrowed by the layout */
 	size_t nadd = 0;
 	for (int a = 0; a < A_N; a++) {
 		R->addmap[a] = -1;
