@@ -1,0 +1,146 @@
+#!/usr/bin/env bats
+# nk-correct: the mirror flip, the rule file (loading, validation, order,
+# conflicts), every action, --audit, --explain, --screen, and the shipped
+# rules on the real 2022 China sample.
+load lib/common
+
+SAMPLE=$NK_ROOT/tests/data/nk-correct/chn-deu-usa-prk-kor-2022.tsv
+
+# --- the real sample with the shipped rules
+@test "real 2022 sample: flip, crude reconciliation added" { run_case nk-correct real-sample-2022; }
+@test "real 2022 sample: --explain"                  { run_case nk-correct real-sample-explain; }
+@test "the shipped rule file validates"              { run_case nk-correct check-shipped-rules; }
+
+@test "real 2022 sample: exports to China within 2% of KOTRA, imports = China + crude rule" {
+	run --separate-stderr bash -c "nk-correct -q '$SAMPLE' | mawk -F'\t' '
+		NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; next }
+		\$c[\"counterpart\"] == \"CHN\" { s[\$c[\"nk_flow\"]] += \$c[\"value_usd\"] }
+		END { printf \"%.0f %.0f\n\", s[\"X\"], s[\"M\"] }'"
+	assert_success
+	read -r x m <<<"$output"
+	# KOTRA 2022: exports to China \$134 M, imports from China \$1.398 bn
+	[ "$x" -ge $((134000000 * 98 / 100)) ] && [ "$x" -le $((134000000 * 102 / 100)) ]
+	assert_equal "$m" $((894039906 + 503960094))
+}
+
+@test "real 2022 sample: --audit says which rule added what, on what basis" {
+	run --separate-stderr nk-correct -q --audit "$BATS_TEST_TMPDIR/a.tsv" -o "$BATS_TEST_TMPDIR/o.tsv" "$SAMPLE"
+	assert_success
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/a.tsv")" "$(printf 'rule\taction\tfile\tline\tyear\tcounterpart\tnk_flow\ths\tvalue_before\tvalue_after\tnote\ncn-crude-2022\tadd\t\t\t2022\tCHN\tM\t270900\t\t503960094\tadded; basis: reconciliation')"
+	grep -q 'RECONCILIATION, not a published crude figure' "$NK_ROOT/rules/corrections.yaml"
+}
+
+@test "the summary counts every dropped row" {
+	run --separate-stderr nk-correct "$SAMPLE"
+	assert_success
+	assert_equal "$stderr" "nk-correct: 9 rows in, 4 out (3 mirrored, 0 reported by PRK); dropped: 6 not DPRK trade, 0 re-exports (excluded), 0 excluded by rules; 0 rows changed and 1 added by 7 rules"
+}
+
+@test "the default rules are found from the binary's tree, and NKTRADE_DATADIR overrides" {
+	mkdir -p "$BATS_TEST_TMPDIR/d/rules"
+	printf 'rules:\n  - {id: only, source: s, reason: r, match: {counterpart: USA}, exclude: true}\n' \
+		>"$BATS_TEST_TMPDIR/d/rules/corrections.yaml"
+	run --separate-stderr env NKTRADE_DATADIR="$BATS_TEST_TMPDIR/d" nk-correct -q --explain "$SAMPLE"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | cut -f2 | tail -n +2)" "only"
+}
+
+# --- every action, on constructed rows
+@test "actions: cif_fob table, scale, exclude, reassign, replace after:, add" { run_case nk-correct actions; }
+@test "--audit: one line per changed, removed, reassigned, added row"       { run_case nk-correct actions-audit; }
+@test "--rejects: excluded rows with the rule id, other drops with reasons" { run_case nk-correct actions-rejects; }
+@test "--explain: rules in order, rows and dollars, no data"                 { run_case nk-correct actions-explain; }
+@test "--reexports include keeps RX/RM rows, flipped"                        { run_case nk-correct reexports-include; }
+@test "--reexports only"                                                     { run_case nk-correct reexports-only; }
+@test "output is byte-identical across runs and -o equals stdout" {
+	cd "$NK_ROOT/tests/cases/nk-correct/actions"
+	nk-correct -q -r rules.yaml <stdin >"$BATS_TEST_TMPDIR/1"
+	nk-correct -q -r rules.yaml -o "$BATS_TEST_TMPDIR/2" - <stdin
+	cmp "$BATS_TEST_TMPDIR/1" "$BATS_TEST_TMPDIR/2"
+}
+@test "a second run on its own output replaces the added columns in place" {
+	cd "$NK_ROOT/tests/cases/nk-correct/actions"
+	nk-correct -q -r rules.yaml <stdin >"$BATS_TEST_TMPDIR/1"
+	printf 'rules:\n  - {id: none, source: s, reason: r, cif_fob: none}\n' >"$BATS_TEST_TMPDIR/none.yaml"
+	run --separate-stderr nk-correct -q -r "$BATS_TEST_TMPDIR/none.yaml" "$BATS_TEST_TMPDIR/1"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | head -1)" "$(head -1 "$BATS_TEST_TMPDIR/1")"
+}
+
+# --- the screen
+@test "--screen flags a constructed South-Korea-like profile, prints YAML" { run_case nk-correct screen; }
+@test "--screen's suggested rules load as a rule file" {
+	cd "$NK_ROOT/tests/cases/nk-correct/screen"
+	nk-correct -q --screen -r rules.yaml <stdin | grep -v '^#' >"$BATS_TEST_TMPDIR/s.yaml"
+	run --separate-stderr nk-correct --check-rules -r "$BATS_TEST_TMPDIR/s.yaml"
+	assert_success
+	assert_equal "$stderr" "nk-correct: 1 rules OK in 1 file"
+}
+
+# --- bad rule files: FILE:LINE:COL, exit 1, no output
+@test "YAML syntax error"                 { run_case nk-correct yaml-syntax; }
+@test "unknown key, did you mean"          { run_case nk-correct unknown-key; }
+@test "unknown key, known keys listed"     { run_case nk-correct unknown-key-far; }
+@test "wrong type"                         { run_case nk-correct wrong-type; }
+@test "years reversed"                     { run_case nk-correct years-reversed; }
+@test "not a year"                         { run_case nk-correct bad-year; }
+@test "duplicate id"                       { run_case nk-correct duplicate-id; }
+@test "duplicate key"                      { run_case nk-correct duplicate-key; }
+@test "empty match hits every row"         { run_case nk-correct empty-match; }
+@test "no match hits every row"            { run_case nk-correct no-match; }
+@test "scale 0"                            { run_case nk-correct factor-zero; }
+@test "cif_fob factor < 0"                 { run_case nk-correct cif-factor-negative; }
+@test "add without source"                 { run_case nk-correct add-no-source; }
+@test "add tonnes x price without price_source" { run_case nk-correct add-no-price-source; }
+@test "add without basis"                  { run_case nk-correct add-no-basis; }
+@test "add with two counterparts"          { run_case nk-correct add-two-counterparts; }
+@test "two actions in one rule"            { run_case nk-correct two-actions; }
+@test "no action"                          { run_case nk-correct no-action; }
+@test "not an ISO3 code"                   { run_case nk-correct bad-iso; }
+@test "not an HS code"                     { run_case nk-correct bad-hs; }
+@test "anchors are rejected"               { run_case nk-correct alias; }
+@test "no 'rules:' key"                    { run_case nk-correct no-rules-key; }
+@test "empty source"                       { run_case nk-correct empty-source; }
+@test "exclude: false"                     { run_case nk-correct exclude-false; }
+@test "two YAML documents"                 { run_case nk-correct two-documents; }
+@test "missing rule file"                  { run_case nk-correct no-such-rules; }
+@test "overlapping rules without after: conflict" { run_case nk-correct conflict; }
+@test "a reassign conflicts with rules on its target" { run_case nk-correct reassign-moves-into-conflict; }
+@test "after: an unknown id, did you mean" { run_case nk-correct after-unknown; }
+@test "after: cycle"                       { run_case nk-correct after-cycle; }
+@test "a bad rule file writes no output byte" {
+	cd "$NK_ROOT/tests/cases/nk-correct/conflict"
+	run --separate-stderr nk-correct -r rules.yaml "$SAMPLE"
+	assert_failure 1
+	assert_equal "$output" ""
+}
+
+# --- unmatched rules, bad input
+@test "a rule that matches nothing warns"  { run_case nk-correct unmatched-warns; }
+@test "--strict: it fails, and -o leaves no file" {
+	run_case nk-correct unmatched-strict
+	assert_file_not_exists "$NK_ROOT/tests/cases/nk-correct/unmatched-strict/out.tsv"
+}
+@test "input missing a needed column"      { run_case nk-correct missing-column; }
+@test "unknown flow code"                  { run_case nk-correct bad-flow; }
+@test "a value a rule must change is not a number" { run_case nk-correct bad-value; }
+
+# --- options
+@test "--help"                             { run_case nk-correct help; }
+@test "--version"                          { run_case nk-correct version; }
+@test "unknown option is a usage error (2)" { run_case nk-correct bad-option; }
+@test "bad --reexports is a usage error (2)" { run_case nk-correct bad-reexports; }
+@test "--audit - needs -o"                 {
+	run --separate-stderr nk-correct --audit - "$SAMPLE"
+	assert_failure 2
+}
+@test "--audit to a symlink (/proc/self/fd/2) writes through it, leaves the link" {
+	run --separate-stderr bash -c "nk-correct -q --audit /proc/self/fd/2 '$SAMPLE' >/dev/null"
+	assert_success
+	[[ "$stderr" == *$'\ncn-crude-2022\tadd\t'* ]]
+	ln -s "$BATS_TEST_TMPDIR/target" "$BATS_TEST_TMPDIR/link"
+	: >"$BATS_TEST_TMPDIR/target"
+	nk-correct -q --audit "$BATS_TEST_TMPDIR/link" -o "$BATS_TEST_TMPDIR/o" "$SAMPLE"
+	[ -L "$BATS_TEST_TMPDIR/link" ]
+	grep -q cn-crude-2022 "$BATS_TEST_TMPDIR/target"
+}
