@@ -190,6 +190,12 @@ no_cache_entry() {
 	assert_equal "${lines[0]}" "http://127.0.0.1:1/data/v1/get/C/A/HS?reporterCode=156&period=2010&partner2Code=0&customsCode=C00&motCode=0&maxRecords=100000&includeDesc=true"
 }
 
+@test "fetch: query values are percent-encoded (no parameter injection)" {
+	run --separate-stderr "$GET" --url http://127.0.0.1:1/ --cache-dir "$CACHE" --period 2010 --cmd '27&reporterCode=1 #' --partner2= --customs= --mot= --url-only
+	assert_success
+	assert_equal "${lines[0]}" "http://127.0.0.1:1/data/v1/get/C/A/HS?period=2010&cmdCode=27%26reporterCode%3D1%20%23&maxRecords=100000&includeDesc=true"
+}
+
 @test "fetch: a truncated body is retried and never cached" {
 	start_server "trunc:$OK" "ok:$OK"
 	run --separate-stderr fetch
