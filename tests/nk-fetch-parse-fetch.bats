@@ -352,3 +352,68 @@ no_cache_entry() {
 	assert_success
 	assert_equal "$stderr" ""
 }
+
+# ---- nk-fetch-parse --fetch: the library wired into the tool
+
+nkfetch() { nk-fetch-parse --fetch --url "$URL" --cache-dir "$CACHE" --period 2010 "$@"; }
+
+@test "nk-fetch-parse --fetch: same TSV as reading the response file; the query follows the selection" {
+	start_server "ok:$OK"
+	run --separate-stderr nk-fetch-parse -q --reporter CHN "$OK"
+	assert_success
+	want=$output
+	[ "${#lines[@]}" -eq 5 ]  # header + China's 4 records
+	run --separate-stderr nkfetch -q --reporter CHN
+	assert_success
+	assert_equal "$output" "$want"
+	assert_equal "$stderr" ""
+	assert_equal "$(cat "$LOG")" "GET /data/v1/get/C/A/HS?reporterCode=156&period=2010&partner2Code=0&customsCode=C00&motCode=0&maxRecords=100000&includeDesc=true key=$KEY"
+	# again, offline, without a key: from the cache
+	start_server "status:500"
+	COMTRADE_KEY= run --separate-stderr nkfetch -q --reporter CHN --offline
+	assert_success
+	assert_equal "$output" "$want"
+	assert_equal "$(requests)" 0
+}
+
+@test "nk-fetch-parse --fetch: default query is partner 408; -p, -w and --any-* shape it" {
+	start_server "ok:$OK"
+	run --separate-stderr nkfetch --cmd TOTAL
+	assert_success
+	assert_equal "$output" "$(nk-fetch-parse -q "$OK")"  # no DPRK rows: header only
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $stderr == *"0 kept, 4 outside the slice"* ]]
+	run --separate-stderr nkfetch -q -r CHN -p DEU -w KOR --any-customs --any-mot --flow M
+	assert_success
+	[ "${#lines[@]}" -eq 3 ]  # header + CHN's two M rows from DEU (276)
+	run --separate-stderr nkfetch -q --any-partner2 --refresh
+	assert_success
+	assert_equal "$(sed 's/ key=.*//' "$LOG")" "GET /data/v1/get/C/A/HS?period=2010&partnerCode=408&partner2Code=0&cmdCode=TOTAL&customsCode=C00&motCode=0&maxRecords=100000&includeDesc=true
+GET /data/v1/get/C/A/HS?reporterCode=156&period=2010&partnerCode=276,280,410&partner2Code=0&flowCode=M&maxRecords=100000&includeDesc=true
+GET /data/v1/get/C/A/HS?period=2010&partnerCode=408&customsCode=C00&motCode=0&maxRecords=100000&includeDesc=true"
+}
+
+@test "nk-fetch-parse --fetch: a failed download writes nothing, not even a header" {
+	start_server "status:502"
+	run --separate-stderr nkfetch --tries 2 -o "$BATS_TEST_TMPDIR/out.tsv"
+	assert_failure 1
+	assert_equal "$output" ""
+	[[ ${stderr_lines[1]} == "nk-fetch-parse: $URL/data/v1/get/C/A/HS?"*": HTTP 502: test server refused key *** (gave up after 2 tries)" ]]
+	assert_file_not_exists "$BATS_TEST_TMPDIR/out.tsv"
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR" | grep out.tsv)" ]
+	run --separate-stderr nkfetch --tries 2
+	assert_failure 1
+	assert_equal "$output" ""
+}
+
+@test "nk-fetch-parse --fetch: usage errors" {
+	run --separate-stderr nk-fetch-parse --fetch --period 2010 "$OK"
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "nk-fetch-parse: --fetch reads no FILE: '$OK'"
+	run --separate-stderr nk-fetch-parse --offline "$OK"
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "nk-fetch-parse: --offline, --refresh, --url, --cache-dir and --period go with --fetch"
+	run --separate-stderr nk-fetch-parse --fetch --cache-dir "$CACHE"
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "nk-fetch-parse: --fetch needs --period (e.g. --period=2022)"
+}

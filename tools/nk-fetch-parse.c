@@ -9,6 +9,7 @@
  * detect, map columns by name, stream rows (a fast scanner for the common
  * CSV row, libcsv for every other row), select, guard, convert, write. */
 #include "lib/nk.h"
+#include "lib/fetch.h"
 
 #include <csv.h>
 #include <getopt.h>
@@ -48,6 +49,13 @@ static const char help[] =
 	"      --any-customs       keep rows whose customsCode is not C00 (all)\n"
 	"  Sub-flows (DX, FM, MIP, XOP, ...) and non-HS classifications (SITC, BEC)\n"
 	"  are always removed: the tool writes M, X, RM, RX of HS data only.\n"
+	"\n"
+	NK_FETCH_HELP
+	"  With --fetch, the query's partnerCode is --partner plus --with-partner\n"
+	"  (default 408), its reporterCode --reporter (codes as numbers; ISO3 codes\n"
+	"  become every number they map to); --any-partner2, --any-mot and\n"
+	"  --any-customs drop those filters from the query. The answer is cached and\n"
+	"  then read like a FILE (the selection and guards apply to it).\n"
 	"\n"
 	"Input:\n"
 	"  -e, --encoding=ENC      auto (default: UTF-8 unless the first non-ASCII\n"
@@ -119,6 +127,7 @@ typedef struct {
 	int enc; /* 0 auto, 1 utf-8, 2 latin1 */
 	const char *hs_rev;
 	const char *countries;
+	nk_fetch_opts fetch; /* --fetch and the query (lib/fetch.h) */
 } opts;
 
 enum { O_KEEP_WORLD = NK_OPT_TOOL, O_ANY_P2, O_ANY_MOT, O_ANY_CUST, O_HSREV,
@@ -140,11 +149,13 @@ static void parse_opts(opts *o, int argc, char **argv)
 		{"hs-rev", 1, 0, O_HSREV},
 		{"countries", 1, 0, O_COUNTRIES},
 		{"keep-going", 0, 0, 'k'},
+		NK_FETCH_LONGOPTS,
 		{0, 0, 0, 0},
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, NK_COMMON_SHORTOPTS "p:r:aw:e:k", lo, 0)) != -1) {
-		if (nk_common_opt(&o->co, c, optarg, help))
+		if (nk_common_opt(&o->co, c, optarg, help) ||
+		    nk_fetch_opt(&o->fetch, c, optarg))
 			continue;
 		switch (c) {
 		case 'p': o->partner = optarg; break;
@@ -174,6 +185,33 @@ static void parse_opts(opts *o, int argc, char **argv)
 	}
 	if (o->all && (o->partner || o->reporter))
 		nk_usage_error("--all excludes --partner and --reporter");
+	nk_fetch_opts *f = &o->fetch;
+	if (!f->fetch && (f->offline || f->refresh || f->url || f->cache_dir || f->period))
+		nk_usage_error("--offline, --refresh, --url, --cache-dir and --period "
+			       "go with --fetch");
+	if (f->fetch && optind < argc)
+		nk_usage_error("--fetch reads no FILE: '%s'", argv[optind]);
+	f->quiet = o->co.quiet;
+	if (o->any_p2)
+		f->partner2 = NULL;
+	if (o->any_mot)
+		f->mot = NULL;
+	if (o->any_cust)
+		f->customs = NULL;
+}
+
+/* --fetch: the query's code lists from the selection sets (owned, or NULL). */
+static char *code_list(const unsigned char *a, const unsigned char *b)
+{
+	char *l = NULL;
+	size_t n = 0;
+	for (int c = 0; c < NCODES; c++) {
+		if (!a[c] && !(b && b[c]))
+			continue;
+		l = nk_xrealloc(l, n + 8);
+		n += (size_t)snprintf(l + n, 8, "%s%d", n ? "," : "", c);
+	}
+	return l;
 }
 
 /* ------------------------------------------------------- the area table */
@@ -1113,6 +1151,7 @@ int main(int argc, char **argv)
 {
 	nk_init(argv);
 	opts o = {0};
+	nk_fetch_init(&o.fetch);
 	parse_opts(&o, argc, argv);
 	load_countries(o.countries);
 
@@ -1134,6 +1173,18 @@ int main(int argc, char **argv)
 	char *stdin_only[] = {"-"};
 	char **paths = optind < argc ? argv + optind : stdin_only;
 	int npaths = optind < argc ? argc - optind : 1;
+	char *fetched = NULL, *qrep = NULL, *qpar = NULL;
+	if (o.fetch.fetch) {
+		if (!o.all) {
+			qrep = o.reporter ? code_list(s.rsel, NULL) : NULL;
+			qpar = o.partner || !o.reporter ? code_list(s.psel, s.wsel) : NULL;
+		}
+		o.fetch.reporter = qrep;
+		o.fetch.partner = qpar;
+		fetched = nk_fetch(&o.fetch);
+		paths = &fetched;
+		npaths = 1;
+	}
 	for (int i = 0; i < npaths; i++)
 		if (strcmp(paths[i], "-") && access(paths[i], R_OK))
 			nk_in_close(nk_in_open(paths[i])); /* dies with the reason */
@@ -1154,6 +1205,9 @@ int main(int argc, char **argv)
 	free(r.rec);
 	free(r.ub);
 	free(s.tx);
+	free(fetched);
+	free(qrep);
+	free(qpar);
 	nk_out_close(s.rej);
 	nk_out_close(s.out);
 	if (!o.co.quiet)
