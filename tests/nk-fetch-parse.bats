@@ -113,3 +113,51 @@ D=$NK_ROOT/tests/cases/nk-fetch-parse/_data
 	assert_success
 	[ -c /dev/null ]
 }
+
+@test "BACI (HS from the file name, v and q x 1000)"        { run_case nk-fetch-parse baci; }
+@test "BACI: --hs-rev when the file name does not say"      { run_case nk-fetch-parse baci-hs-rev-option; }
+@test "Comtrade Plus bulk TSV, gzip, CIFValue capitalisation" { run_case nk-fetch-parse bulk-tsv-gzip; }
+
+# The same real facts converted into each format (make-fixtures.py, part 6)
+# must give the same rows; only `source` differs between Plus and legacy.
+@test "identity: Plus CSV = bulk TSV.gz = API JSON = legacy 35 columns" {
+	F=$D/formats
+	run --separate-stderr nk-fetch-parse -q --all --keep-world "$D/plus-real-subset.csv"
+	assert_success
+	want=$(printf '%s\n' "$output" | cut -f2-)
+	[ "$(printf '%s\n' "$want" | wc -l)" = 56 ]
+	for f in "$F/same-bulk.txt.gz" "$F/same-api.json" "$F/same-legacy35.csv"; do
+		run --separate-stderr nk-fetch-parse -q --all --keep-world "$f"
+		assert_success
+		[ "$(printf '%s\n' "$output" | cut -f2-)" = "$want" ] || fail "$f differs"
+	done
+}
+
+@test "identity: legacy 35 columns = legacy 22 columns = BACI (exports)" {
+	F=$D/formats
+	run --separate-stderr nk-fetch-parse -q --all "$D/comtrade_2013_156_CHN_270900_all_partners.csv"
+	assert_success
+	l35=$output
+	run --separate-stderr nk-fetch-parse -q --all "$F/same-legacy22.csv"
+	assert_success
+	[ "$output" = "$l35" ]
+	want=$(printf '%s\n' "$l35" | awk -F'\t' 'NR==1 || $8=="X"' | cut -f2-11,14)
+	[ "$(printf "%s\n" "$want" | wc -l)" = 6 ]
+	run --separate-stderr nk-fetch-parse -q --all "$F/BACI_HS12_Y2013_V202401.csv"
+	assert_success
+	[ "$(printf '%s\n' "$output" | cut -f2-11,14)" = "$want" ]
+}
+
+@test "JSON whose count differs from its records is an error" {
+	printf '{"count":3,"data":[]}' >"$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr nk-fetch-parse "$BATS_TEST_TMPDIR/t.json"
+	assert_failure 1
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json: 'count' is 3 but 'data' holds 0 records (truncated response?)"
+}
+
+@test "truncated JSON is an error" {
+	head -c 2000 "$D/formats/same-api.json" >"$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr nk-fetch-parse "$BATS_TEST_TMPDIR/t.json"
+	assert_failure 1
+	[[ "$stderr" == *"not valid JSON"* ]]
+}

@@ -69,3 +69,80 @@ open("bad-unterminated.csv", "wb").write(b"\r\n".join([header, tmpl]) + b'\r\n"C
 open("bad-unknown-format.csv", "wb").write(b"a,b,c\r\n1,2,3\r\n")
 gz = gzip.compress(b"\r\n".join([header, tmpl]) + b"\r\n", mtime=0)
 open("bad-truncated.csv.gz", "wb").write(gz[: len(gz) // 2])
+
+# 6. the same facts in every format (DERIVED by conversion, for the
+#    cross-format identity test). From plus-real-subset.csv (real rows):
+#    Comtrade Plus bulk TSV (gzip, UTF-8, bulk capitalisation), Plus API
+#    JSON (value types as in the real API response), legacy 35 columns.
+#    From comtrade_2013_156_CHN_270900_all_partners.csv (real legacy rows):
+#    legacy 22 columns and BACI (China's exports only: BACI has one row per
+#    exporter and importer; v and q are value/1000 and netweight/1000).
+os.makedirs("formats", exist_ok=True)
+recs = list(csv.reader(io.StringIO(open("plus-real-subset.csv", encoding="latin-1", newline="").read())))
+hdr, data = recs[0], [r[:len(recs[0])] for r in recs[1:]]
+bulkname = {"cifvalue": "CIFValue", "fobvalue": "FOBValue"}
+tsv = "\t".join(bulkname.get(h, h) for h in hdr) + "\n" + "".join("\t".join(r) + "\n" for r in data)
+open("formats/same-bulk.txt.gz", "wb").write(gzip.compress(tsv.encode("utf-8"), mtime=0))
+
+api = json.load(open("api_get_C_A_HS_CHN_2010_TOTAL_pretty.json"))["data"][0]
+floats = {"qty", "altQty", "netWgt", "grossWgt", "cifvalue", "fobvalue", "primaryValue"}
+def jval(k, v):
+    if v == "":
+        return None
+    if k in floats:
+        return float(v)
+    t = type(api[k])
+    if t is bool:
+        return v == "true"
+    if t is int:
+        return int(v)
+    return v
+objs = [{k: jval(k, v) for k, v in zip(hdr, r)} for r in data]
+open("formats/same-api.json", "w").write(
+    json.dumps({"elapsedTime": "0.1 secs", "count": len(objs), "data": objs, "error": ""},
+               ensure_ascii=False, separators=(",", ":")))
+
+L35 = "Classification,Year,Period,Period Desc.,Aggregate Level,Is Leaf Code,Trade Flow Code,Trade Flow,Reporter Code,Reporter,Reporter ISO,Partner Code,Partner,Partner ISO,2nd Partner Code,2nd Partner,2nd Partner ISO,Customs Proc. Code,Customs,Mode of Transport Code,Mode of Transport,Commodity Code,Commodity,Qty Unit Code,Qty Unit,Qty,Alt Qty Unit Code,Alt Qty Unit,Alt Qty,Netweight (kg),Gross weight (kg),Trade Value (US$),CIF Trade Value (US$),FOB Trade Value (US$),Flag".split(",")
+fcode = {"M": ("1", "Import"), "X": ("2", "Export"), "RX": ("3", "Re-Export"), "RM": ("4", "Re-Import")}
+w00 = lambda s: "WLD" if s == "W00" else s
+buf = io.StringIO()
+w = csv.writer(buf, lineterminator="\r\n")
+w.writerow(L35)
+for r in data:
+    p = dict(zip(hdr, r))
+    noq = p["qtyUnitCode"] == "-1"
+    w.writerow([p["classificationCode"], p["refYear"], p["period"], p["period"], p["aggrLevel"],
+                "1" if p["isLeaf"] == "true" else "0", *fcode[p["flowCode"]],
+                p["reporterCode"], p["reporterDesc"], p["reporterISO"],
+                p["partnerCode"], p["partnerDesc"], w00(p["partnerISO"]),
+                p["partner2Code"], p["partner2Desc"], w00(p["partner2ISO"]),
+                p["customsCode"], p["customsDesc"], p["motCode"], p["motDesc"],
+                p["cmdCode"], p["cmdDesc"], "1" if noq else p["qtyUnitCode"],
+                "No Quantity" if noq else p["qtyUnitAbbr"], "" if noq else p["qty"],
+                "", "", "", p["netWgt"], p["grossWgt"], p["primaryValue"],
+                p["cifvalue"], p["fobvalue"], p["legacyEstimationFlag"]])
+open("formats/same-legacy35.csv", "w", encoding="utf-8", newline="").write(buf.getvalue())
+
+L22 = "Classification,Year,Period,Period Desc.,Aggregate Level,Is Leaf Code,Trade Flow Code,Trade Flow,Reporter Code,Reporter,Reporter ISO,Partner Code,Partner,Partner ISO,Commodity Code,Commodity,Qty Unit Code,Qty Unit,Qty,Netweight (kg),Trade Value (US$),Flag".split(",")
+leg = list(csv.reader(open("comtrade_2013_156_CHN_270900_all_partners.csv", encoding="utf-8", newline="")))
+lh, lrows = leg[0], [dict(zip(leg[0], r)) for r in leg[1:] if r]
+buf = io.StringIO()
+w = csv.writer(buf, lineterminator="\r\n")
+w.writerow(L22)
+for p in lrows:
+    q = p["Qty"] or p["Alt Qty Unit"]  # the real file's quantity sits under 'Alt Qty Unit'
+    w.writerow([p[c] if c != "Qty" else q for c in L22])
+open("formats/same-legacy22.csv", "w", encoding="utf-8", newline="").write(buf.getvalue())
+
+from decimal import Decimal
+buf = io.StringIO()
+w = csv.writer(buf, lineterminator="\n")
+w.writerow(["t", "i", "j", "k", "v", "q"])
+for p in lrows:
+    if p["Trade Flow Code"] != "2" or p["Partner Code"] == "0":
+        continue
+    v = Decimal(p["Trade Value (US$)"]) / 1000
+    q = Decimal(p["Netweight (kg)"]) / 1000 if p["Netweight (kg)"] else "NA"
+    w.writerow([p["Year"], p["Reporter Code"], p["Partner Code"], p["Commodity Code"], v, q])
+open("formats/BACI_HS12_Y2013_V202401.csv", "w", newline="").write(buf.getvalue())
+open("formats/baci-no-rev.csv", "w", newline="").write(buf.getvalue())  # same, no HS in the name
