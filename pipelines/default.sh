@@ -18,3 +18,8 @@ fi
 # and their reasons go to fetch-parse.rejects.tsv.
 "$B/nk-fetch-parse" --with-partner KOR --rejects "$out/fetch-parse.rejects.tsv" \
 	-o "$out/fetch-parse.tsv" data/comtrade/*.csv
+
+# Stage 2: HS codes restored (lost leading zeros) and checked against the
+# nomenclature of each row's revision; chapter, section (with names) and BEC
+# Rev.4 production stage added. Nothing is dropped: unknown codes are counted.
+"$B/nk-normalize-hs" --names -o "$out/normalize-hs.tsv" "$out/fetch-parse.tsv"
