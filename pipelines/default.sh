@@ -23,3 +23,11 @@ fi
 # nomenclature of each row's revision; chapter, section (with names) and BEC
 # Rev.4 production stage added. Nothing is dropped: unknown codes are counted.
 "$B/nk-normalize-hs" --names -o "$out/normalize-hs.tsv" "$out/fetch-parse.tsv"
+
+# Stage 3: the DPRK view (mirror flip) and the sourced corrections of
+# rules/corrections.yaml; every change in correct.audit.tsv, every dropped row
+# (KOR screening rows, re-exports, exclusions) in correct.rejects.tsv.
+if have nk-correct; then
+	"$B/nk-correct" --rules rules/corrections.yaml --audit "$out/correct.audit.tsv" \
+		--rejects "$out/correct.rejects.tsv" -o "$out/correct.tsv" "$out/normalize-hs.tsv"
+fi

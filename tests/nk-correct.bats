@@ -23,6 +23,28 @@ SAMPLE=$NK_ROOT/tests/data/nk-correct/chn-deu-usa-prk-kor-2022.tsv
 	assert_equal "$m" $((894039906 + 503960094))
 }
 
+@test "end to end: nk-fetch-parse | nk-correct on the real Comtrade Plus file" {
+	csv=$NK_ROOT/data/comtrade/TradeData_2022_CHN-DEU-USA_TOTAL_by_partner.csv
+	run --separate-stderr bash -c "nk-fetch-parse -q --with-partner KOR '$csv' | nk-correct -q | mawk -F'\t' '
+		NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; next }
+		\$c[\"counterpart\"] == \"CHN\" { s[\$c[\"nk_flow\"]] += \$c[\"value_usd\"]; r[\$c[\"nk_flow\"]] = r[\$c[\"nk_flow\"]] \$c[\"rules\"] }
+		END { printf \"%.0f %.0f %s\\n\", s[\"X\"], s[\"M\"], r[\"M\"] }'"
+	assert_success
+	# KOTRA 2022: exports to China $134 M (within 2 %); imports = China's
+	# $894,039,906 + the crude rule's 2022 value (a reconciliation)
+	assert_output "133677748 1398000000 cn-crude-2022"
+}
+
+@test "real legacy HS27 rows: the shipped BFA 2015 exclusion removes the one real row it names" {
+	csv=$NK_ROOT/data/comtrade/comtrade_HS27_oil_DPRK_rows_1988-2017.csv
+	run --separate-stderr bash -c "nk-fetch-parse -q '$csv' | nk-correct -q --rejects - -o /dev/null | grep -c ns-bfa-2015"
+	assert_success
+	assert_output 1
+	run --separate-stderr bash -c "nk-fetch-parse -q '$csv' | nk-correct -q --audit - -o /dev/null"
+	assert_output --partial $'ns-bfa-2015\texclude\t<stdin>\t'
+	assert_output --partial $'\t2015\tBFA\tX\t27\t33395798\t\tremoved'
+}
+
 @test "real 2022 sample: --audit says which rule added what, on what basis" {
 	run --separate-stderr nk-correct -q --audit "$BATS_TEST_TMPDIR/a.tsv" -o "$BATS_TEST_TMPDIR/o.tsv" "$SAMPLE"
 	assert_success
