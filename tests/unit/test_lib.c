@@ -229,6 +229,39 @@ static void test_layout(void)
 	nk_str v2[1] = {{"D", 1}};
 	got = layout_run("a\tb\tc\n1\t\t3\n\tx\\ty\t\n", add2, v2, 1, &nrepl);
 	CHECK(nrepl == 0 && !strcmp(got, "a\tb\tc\td\n1\t\t3\tD\n\tx\\ty\t\tD\n"));
+	/* a replacement equal in text but another view is still written */
+	const char *add3[] = {"b"};
+	nk_str v3[1] = {{"2", 1}};
+	got = layout_run("a\tb\n1\t2\n", add3, v3, 1, &nrepl);
+	CHECK(nrepl == 1 && !strcmp(got, "a\tb\n1\t2\n"));
+	/* fields a tool built itself (not one line) are written one by one */
+	char t1[] = "x", t2[] = "yz";
+	nk_str built[2] = {{t1, 1}, {t2, 2}};
+	const char *none[] = {"c"};
+	nk_str vc[1] = {{"C", 1}};
+	char dir[] = "/tmp/nk-unit-bXXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char q[600];
+	snprintf(q, sizeof q, "%s/in.tsv", dir);
+	FILE *f = fopen(q, "w");
+	fputs("a\tb\n", f);
+	fclose(f);
+	char *paths[] = {q};
+	nk_tsv *t = nk_tsv_open(paths, 1);
+	nk_layout *l = nk_layout_new(t, none, 1);
+	snprintf(q, sizeof q, "%s/out.tsv", dir);
+	nk_out *o = nk_out_open(q);
+	nk_layout_row(o, l, built, vc);
+	nk_out_close(o);
+	nk_layout_free(l);
+	nk_tsv_close(t);
+	char buf[64] = {0};
+	f = fopen(q, "r");
+	CHECK(fread(buf, 1, sizeof buf - 1, f) == 7);
+	fclose(f);
+	CHECK(!strcmp(buf, "x\tyz\tC\n"));
+	snprintf(q, sizeof q, "rm -rf %s", dir);
+	CHECK(system(q) == 0);
 }
 
 int main(int argc, char **argv)

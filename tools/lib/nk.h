@@ -225,9 +225,9 @@ typedef struct {
 nk_layout *nk_layout_new(const nk_tsv *t, const char *const *add, size_t nadd);
 void nk_layout_header(nk_out *o, const nk_tsv *t, const nk_layout *l);
 /* Write the row: input fields `in` (t->f) with added values `add` (already
- * escaped), TAB-separated, '\n' ended. `in` must be the fields of one row as
- * nk_tsv_next split them (when no column is replaced, the span from the
- * first to the last field is copied in one go). */
+ * escaped), TAB-separated, '\n' ended. `in` may be t->f or fields the tool
+ * built; when the output equals a contiguous input span it is copied in one
+ * go. */
 void nk_layout_row(nk_out *o, const nk_layout *l, const nk_str *in,
 		   const nk_str *add);
 void nk_layout_free(nk_layout *l);

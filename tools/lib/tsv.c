@@ -373,8 +373,20 @@ void nk_layout_header(nk_out *o, const nk_tsv *t, const nk_layout *l)
 void nk_layout_row(nk_out *o, const nk_layout *l, const nk_str *in,
 		   const nk_str *add)
 {
-	if (l->nrepl == 0 && l->nin) {
-		/* fields are views into one line: copy the span in one go */
+	/* One copy when the output is exactly the input span: nothing
+	 * replaced (or replaced by the field's own view), and the fields lie
+	 * one after another with a TAB between them (rows a tool builds itself
+	 * do not, and take the field-by-field path). Same bytes either way. */
+	int same = l->nin > 0;
+	for (size_t i = 0; same && i < l->nin; i++) {
+		if (l->slot[i] >= 0 && (add[l->slot[i]].p != in[i].p ||
+					add[l->slot[i]].n != in[i].n))
+			same = 0;
+		else if (i + 1 < l->nin && (in[i].p + in[i].n + 1 != in[i + 1].p ||
+					    in[i].p[in[i].n] != '\t'))
+			same = 0;
+	}
+	if (same) {
 		const char *e = in[l->nin - 1].p + in[l->nin - 1].n;
 		nk_out_write(o, in[0].p, (size_t)(e - in[0].p));
 	} else {
