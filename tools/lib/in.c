@@ -167,7 +167,8 @@ nk_in *nk_in_open(const char *path)
 			nk_die(1, "%s: cannot open: %s", path, strerror(errno));
 	}
 	in->cap = IN_BUF;
-	in->buf = nk_xmalloc(in->cap);
+	in->buf = nk_xmalloc(in->cap + NK_IN_SLACK);
+	memset(in->buf, 0, in->cap + NK_IN_SLACK);
 	/* sniff the gzip magic: read until we have 2 bytes or EOF */
 	while (in->nhead < 2 && !in->raw_eof) {
 		ssize_t r = raw_read(in, in->head + in->nhead, 2 - in->nhead);
@@ -266,8 +267,9 @@ static void make_room(nk_in *in)
 		if (in->cap >= NK_LINE_MAX)
 			nk_die(1, "%s:%ld: line longer than %zu MiB", in->name,
 			       in->lineno + 1, NK_LINE_MAX >> 20);
+		in->buf = nk_xrealloc(in->buf, 2 * in->cap + NK_IN_SLACK);
+		memset(in->buf + in->cap + NK_IN_SLACK, 0, in->cap);
 		in->cap *= 2;
-		in->buf = nk_xrealloc(in->buf, in->cap);
 	}
 }
 

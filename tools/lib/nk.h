@@ -98,8 +98,11 @@ typedef struct nk_in nk_in;
 nk_in *nk_in_open(const char *path);
 /* Next line without its '\n' (a final line without '\n' is returned too).
  * *line is borrowed: valid until the next call on `in` or nk_in_close.
+ * At least NK_IN_SLACK readable (initialised, meaningless) bytes follow
+ * *line + *len, so a scanner may load whole 16-byte blocks past the end.
  * Returns 1 for a line, 0 at end of input. Dies on read errors, truncated or
  * corrupt gzip, and lines over NK_LINE_MAX. Never validates content. */
+enum { NK_IN_SLACK = 16 };
 int nk_in_line(nk_in *in, const char **line, size_t *len);
 /* Raw read of up to `n` decompressed bytes; 0 at end. For parsers that do
  * their own framing (CSV, JSON). After nk_in_line calls it continues with
@@ -218,16 +221,18 @@ typedef struct {
 	size_t *tail; /* added columns appended at the end, in order */
 	size_t ntail;
 	size_t nrepl; /* input columns replaced */
+	size_t *repl; /* their indices */
 	const char *const *names; /* borrowed */
+	const nk_tsv *t; /* borrowed: whose rows can be copied whole */
 } nk_layout;
 
-/* Owned: free with nk_layout_free. `add` names are borrowed. */
+/* Owned: free with nk_layout_free. `add` names and `t` are borrowed. */
 nk_layout *nk_layout_new(const nk_tsv *t, const char *const *add, size_t nadd);
 void nk_layout_header(nk_out *o, const nk_tsv *t, const nk_layout *l);
-/* Write the row: input fields `in` (t->f) with added values `add` (already
- * escaped), TAB-separated, '\n' ended. `in` may be t->f or fields the tool
- * built; when the output equals a contiguous input span it is copied in one
- * go. */
+/* Write the row: input fields `in` with added values `add` (already
+ * escaped), TAB-separated, '\n' ended. When `in` is t->f (the row as read)
+ * and every replacement is the field's own view, the row is copied in one
+ * go; fields a tool built (any other array) are written one by one. */
 void nk_layout_row(nk_out *o, const nk_layout *l, const nk_str *in,
 		   const nk_str *add);
 void nk_layout_free(nk_layout *l);

@@ -74,7 +74,8 @@ const char *nk_text_check(const char *p, size_t n, size_t *at)
 	return NULL;
 }
 
-/* Split `p` on TABs into f[0..cap), checking text on the way. Returns the
+/* Split `p` on TABs into f[0..cap), checking text on the way. NK_IN_SLACK
+ * readable bytes must follow p + n. Returns the
  * number of fields found (may exceed cap: extra fields are only counted).
  * On bad text returns 0 with *msg and *at set. */
 static size_t split(const char *p, size_t n, nk_str *f, size_t cap,
@@ -92,25 +93,29 @@ static size_t split(const char *p, size_t n, nk_str *f, size_t cap,
 		start = (j) + 1;                                               \
 	} while (0)
 #ifdef __SSE2__
+	/* Whole 16-byte blocks, the last one reaching past the end of the
+	 * line into the caller's slack (NK_IN_SLACK) with its bits masked. */
 	const __m128i tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r'),
 		      nul = _mm_setzero_si128();
-	for (; i + 16 <= n; i += 16) {
+	for (; i < n; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+		unsigned keep = n - i >= 16 ? 0xffffu : (1u << (n - i)) - 1;
 		unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-			_mm_cmpeq_epi8(v, nul), _mm_cmpeq_epi8(v, cr)));
+				       _mm_cmpeq_epi8(v, nul), _mm_cmpeq_epi8(v, cr))) &
+			       keep;
 		if (bad) {
 			*at = i + (size_t)__builtin_ctz(bad);
 			*msg = bad_byte(p, n, *at);
 			return 0;
 		}
-		high |= _mm_movemask_epi8(v);
-		unsigned tabs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab));
+		high |= _mm_movemask_epi8(v) & (int)keep;
+		unsigned tabs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab)) & keep;
 		while (tabs) {
 			FIELD_END(i + (size_t)__builtin_ctz(tabs));
 			tabs &= tabs - 1;
 		}
 	}
-#endif
+#else
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 		if (c == '\t')
@@ -122,6 +127,7 @@ static size_t split(const char *p, size_t n, nk_str *f, size_t cap,
 		}
 		high |= c & 0x80;
 	}
+#endif
 	FIELD_END(n);
 #undef FIELD_END
 	if (high && !utf8_ok((const unsigned char *)p, n, at)) {
@@ -187,7 +193,8 @@ nk_tsv *nk_tsv_open(char *const *paths, int npaths)
 	if (len >= 3 && !memcmp(line, "\xef\xbb\xbf", 3))
 		nk_die_at(t->file, 1, NULL,
 			  "byte-order mark at start of header (remove it)", NULL, 0);
-	t->hdr = nk_xmalloc(len + 1);
+	t->hdr = nk_xmalloc(len + NK_IN_SLACK);
+	memset(t->hdr, 0, len + NK_IN_SLACK);
 	memcpy(t->hdr, line, len);
 	t->hdrlen = len;
 	/* count columns, then split for real */
@@ -337,8 +344,10 @@ nk_layout *nk_layout_new(const nk_tsv *t, const char *const *add, size_t nadd)
 	l->nin = t->ncol;
 	l->nadd = nadd;
 	l->names = add;
+	l->t = t;
 	l->slot = nk_xmalloc((t->ncol + 1) * sizeof *l->slot);
 	l->tail = nk_xmalloc((nadd + 1) * sizeof *l->tail);
+	l->repl = nk_xmalloc((nadd + 1) * sizeof *l->repl);
 	l->ntail = 0;
 	l->nrepl = 0;
 	for (size_t i = 0; i < t->ncol; i++)
@@ -347,7 +356,7 @@ nk_layout *nk_layout_new(const nk_tsv *t, const char *const *add, size_t nadd)
 		int c = nk_tsv_col(t, add[a]);
 		if (c >= 0) {
 			l->slot[c] = (int)a;
-			l->nrepl++;
+			l->repl[l->nrepl++] = (size_t)c;
 		}
 		else
 			l->tail[l->ntail++] = a;
@@ -373,22 +382,16 @@ void nk_layout_header(nk_out *o, const nk_tsv *t, const nk_layout *l)
 void nk_layout_row(nk_out *o, const nk_layout *l, const nk_str *in,
 		   const nk_str *add)
 {
-	/* One copy when the output is exactly the input span: nothing
-	 * replaced (or replaced by the field's own view), and the fields lie
-	 * one after another with a TAB between them (rows a tool builds itself
-	 * do not, and take the field-by-field path). Same bytes either way. */
-	int same = l->nin > 0;
-	for (size_t i = 0; same && i < l->nin; i++) {
-		if (l->slot[i] >= 0 && (add[l->slot[i]].p != in[i].p ||
-					add[l->slot[i]].n != in[i].n))
-			same = 0;
-		else if (i + 1 < l->nin && (in[i].p + in[i].n + 1 != in[i + 1].p ||
-					    in[i].p[in[i].n] != '\t'))
-			same = 0;
+	/* One copy when the output is the row as read: `in` is the reader's
+	 * own field array (views into one line) and every replacement is the
+	 * field's own view. Same bytes as the field-by-field path. */
+	int same = in == l->t->f && l->nin > 0;
+	for (size_t k = 0; same && k < l->nrepl; k++) {
+		size_t i = l->repl[k];
+		same = add[l->slot[i]].p == in[i].p && add[l->slot[i]].n == in[i].n;
 	}
 	if (same) {
-		const char *e = in[l->nin - 1].p + in[l->nin - 1].n;
-		nk_out_write(o, in[0].p, (size_t)(e - in[0].p));
+		nk_out_write(o, l->t->row.p, l->t->row.n);
 	} else {
 		for (size_t i = 0; i < l->nin; i++) {
 			if (i)
@@ -410,6 +413,7 @@ void nk_layout_free(nk_layout *l)
 		return;
 	free(l->slot);
 	free(l->tail);
+	free(l->repl);
 	free(l);
 }
 
