@@ -80,6 +80,22 @@ SAMPLE=$NK_ROOT/tests/data/nk-correct/chn-deu-usa-prk-kor-2022.tsv
 	nk-correct -q -r rules.yaml -o "$BATS_TEST_TMPDIR/2" - <stdin
 	cmp "$BATS_TEST_TMPDIR/1" "$BATS_TEST_TMPDIR/2"
 }
+@test "rules match the code as nk-normalize-hs restored it (hs_status restored)" { run_case nk-correct hs-restored; }
+@test "replace matching two rows of one counterpart, flow and year is an error" { run_case nk-correct replace-two-rows; }
+@test "a second run with the same rules gives the same output (values start again from value_reported, added rows are made again)" {
+	cd "$NK_ROOT/tests/cases/nk-correct/actions"
+	# the actions rules without the code reassignment (a reassigned code stays
+	# reassigned, see the README) and the replace that follows it
+	awk '/^  - id: (replace-cn-rice|move-ru-rice)$/ { skip = 1; next } /^  - id:/ { skip = 0 } !skip' \
+		rules.yaml >"$BATS_TEST_TMPDIR/r.yaml"
+	nk-correct -q -r "$BATS_TEST_TMPDIR/r.yaml" <stdin >"$BATS_TEST_TMPDIR/1"
+	grep -q '	add-cn-crude$' "$BATS_TEST_TMPDIR/1"
+	grep -q '	scale-cn-27$' "$BATS_TEST_TMPDIR/1"
+	run --separate-stderr nk-correct -r "$BATS_TEST_TMPDIR/r.yaml" "$BATS_TEST_TMPDIR/1"
+	assert_success
+	assert_equal "$output" "$(cat "$BATS_TEST_TMPDIR/1")"
+	assert_regex "$stderr" '1 added by an earlier run \(made again\)'
+}
 @test "a second run on its own output replaces the added columns in place" {
 	cd "$NK_ROOT/tests/cases/nk-correct/actions"
 	nk-correct -q -r rules.yaml <stdin >"$BATS_TEST_TMPDIR/1"

@@ -127,6 +127,9 @@ struct rule {
 	size_t nafter;
 	int *dep; /* indices of rules this one comes after */
 	size_t ndep;
+	/* A_REPLACE: the counterpart-flow-years set so far, and where */
+	struct hit { uint32_t cp; int nkf, year; const char *file; long line; } *hit;
+	size_t nhit, hitcap;
 	/* what happened */
 	uint64_t rows;
 	nk_dec before, after_v;
@@ -882,13 +885,18 @@ enum { AD_NKFLOW, AD_CP, AD_REPORTED, AD_VALUE, AD_RULES, AD_N };
 typedef struct {
 	nk_tsv *t;
 	int ix[C_N]; /* -1 if absent (only for optional columns) */
+	int ix_val;  /* the value rules start from: value_usd, or value_reported
+			when the input is nk-correct's own output (a re-run) */
+	int rerun;
+	int ix_status, ix_code[3]; /* nk-normalize-hs's hs_status, hs6, hs4, hs2 */
 	nk_out *out, *rej, *aud;
 	nk_layout *lay;
 	ruleset *rs;
 	opts *o;
 	yearset seen_years;
 	/* counts */
-	uint64_t in, out_rows, mirrored, own, reex, notdprk, excluded, changed, addedrows;
+	uint64_t in, out_rows, mirrored, own, reex, notdprk, excluded, changed, addedrows,
+		 readded;
 	/* screen */
 	struct scr *scr;
 } run;
@@ -957,6 +965,42 @@ static void need_value(const nk_tsv *t, size_t col, nk_str f, nk_dec *v, int *kn
 	*known = 1;
 }
 
+/* A replace sets one figure (a published total) for a counterpart, flow and
+ * year: a second row of the same key would count it twice. */
+static void replace_once(run *R, rule *r, uint32_t cpc, nk_str cp, int nkf, int year)
+{
+	for (size_t i = 0; i < r->nhit; i++) {
+		const struct hit *h = &r->hit[i];
+		if (h->cp == cpc && h->nkf == nkf && h->year == year) {
+			char what[512];
+			snprintf(what, sizeof what,
+				 "rule '%s' (%s:%ld:%ld) sets one value for %.*s %s %d but "
+				 "matches a second row (the first: %s:%ld); narrow its "
+				 "match (e.g. hs: TOTAL)",
+				 r->id, r->node->file, r->node->line, r->node->col, (int)cp.n, cp.p,
+				 nkf == NK_X ? "X" : "M", year, h->file, h->line);
+			nk_die_at(R->t->file, R->t->line, NULL, what, NULL, 0);
+		}
+	}
+	if (r->nhit == r->hitcap) {
+		r->hitcap = r->hitcap ? 2 * r->hitcap : 8;
+		r->hit = nk_xrealloc(r->hit, r->hitcap * sizeof *r->hit);
+	}
+	r->hit[r->nhit++] = (struct hit){cpc, nkf, year, R->t->file, R->t->line};
+}
+
+/* The code rules match: `hs`, or the code nk-normalize-hs restored (a lost
+ * leading zero put back) when its columns say so. */
+static nk_str row_code(const run *R, const nk_str *f)
+{
+	nk_str hs = f[R->ix[C_HS]];
+	if (R->ix_status >= 0 && field_eq(f[R->ix_status], "restored"))
+		for (int k = 0; k < 3; k++)
+			if (R->ix_code[k] >= 0 && f[R->ix_code[k]].n)
+				return f[R->ix_code[k]];
+	return hs;
+}
+
 static void screen_row(run *R, nk_str *f, uint32_t rc, uint32_t pc, int year);
 
 static void process_row(run *R)
@@ -1003,6 +1047,14 @@ static void process_row(run *R)
 			   t->file, t->line);
 		return;
 	}
+	if (R->rerun && field_eq(f[R->ix[C_SOURCE]], "rule")) {
+		/* a row an `add` rule made in the earlier run: made again below
+		 * if a rule still adds it */
+		R->readded++;
+		nk_rej_row(R->rej, f, t->ncol, "added by a rule in an earlier run", "",
+			   t->file, t->line);
+		return;
+	}
 	ys_add(&R->seen_years, year);
 	if (R->scr)
 		screen_row(R, f, rc, pc, year);
@@ -1024,8 +1076,8 @@ static void process_row(run *R)
 	else
 		R->own++;
 
-	nk_str hs = f[R->ix[C_HS]];
-	nk_str val = f[R->ix[C_VALUE]];
+	nk_str hs = row_code(R, f);
+	nk_str val = f[R->ix_val];
 	nk_dec v = 0;
 	int known = -1; /* -1: not parsed yet */
 	char idbuf[4096];
@@ -1063,7 +1115,7 @@ static void process_row(run *R)
 			ys_add(&r->covered, year);
 			if (hs_match(&(strset){&r->add_hs, 1}, hs)) {
 				if (known < 0)
-					need_value(t, (size_t)R->ix[C_VALUE], val, &v, &known);
+					need_value(t, (size_t)R->ix_val, val, &v, &known);
 				if (known && v != 0)
 					ys_add(&r->present, year);
 			}
@@ -1072,7 +1124,7 @@ static void process_row(run *R)
 		if (r->act == A_CIF && !(pc == PRK_CODE && (flow & (F_M | F_RM))))
 			continue; /* only partners' imports are valued CIF */
 		if (known < 0)
-			need_value(t, (size_t)R->ix[C_VALUE], val, &v, &known);
+			need_value(t, (size_t)R->ix_val, val, &v, &known);
 		char b0[32], b1[32];
 		size_t n0 = known ? nk_dec_fmt(v, b0) : 0, n1 = 0;
 		char note[96] = "";
@@ -1105,7 +1157,7 @@ static void process_row(run *R)
 				int e = r->act == A_SCALE ? nk_dec_mul(v, fac, &nv)
 							  : nk_dec_div(v, fac, &nv);
 				if (e != NK_DEC_OK)
-					nk_tsv_die(t, (size_t)R->ix[C_VALUE],
+					nk_tsv_die(t, (size_t)R->ix_val,
 						   "value out of range after a rule");
 			}
 			char fb[32];
@@ -1114,6 +1166,7 @@ static void process_row(run *R)
 			break;
 		}
 		case A_REPLACE:
+			replace_once(R, r, cpc, cp, nkf, year);
 			nv = r->value;
 			nknown = 1;
 			snprintf(note, sizeof note, "replaced");
@@ -1254,7 +1307,7 @@ static void screen_row(run *R, nk_str *f, uint32_t rc, uint32_t pc, int year)
 		return;
 	if (rc == PRK_CODE || rc == KOR_CODE || rc == 0 || rc == NOT_ISO)
 		return;
-	nk_str fl = f[R->ix[C_FLOW]], hs = f[R->ix[C_HS]], val = f[R->ix[C_VALUE]];
+	nk_str fl = f[R->ix[C_FLOW]], hs = row_code(R, f), val = f[R->ix_val];
 	if (fl.n != 1 || hs.n < 2 || hs.p[0] < '0' || hs.p[0] > '9')
 		return; /* re-exports and TOTAL rows have no profile */
 	int flow = fl.p[0] == 'M' ? F_M : F_X;
@@ -1554,6 +1607,7 @@ static void free_rules(ruleset *rs)
 		free(r->tab_f);
 		free(r->after);
 		free(r->dep);
+		free(r->hit);
 	}
 	free(rs->r);
 	for (size_t i = 0; i < rs->cand_cap; i++)
@@ -1607,6 +1661,14 @@ int main(int argc, char **argv)
 		R.ix[c] = nk_tsv_col(R.t, core[c]);
 	for (size_t k = 0; k < sizeof needed / sizeof *needed; k++)
 		R.ix[needed[k]] = (int)nk_tsv_need(R.t, core[needed[k]]);
+	/* nk-correct's own output: start again from the values as reported */
+	int rep = nk_tsv_col(R.t, "value_reported");
+	R.rerun = rep >= 0 && nk_tsv_col(R.t, "rules") >= 0;
+	R.ix_val = R.rerun ? rep : R.ix[C_VALUE];
+	R.ix_status = nk_tsv_col(R.t, "hs_status");
+	R.ix_code[0] = nk_tsv_col(R.t, "hs6");
+	R.ix_code[1] = nk_tsv_col(R.t, "hs4");
+	R.ix_code[2] = nk_tsv_col(R.t, "hs2");
 	if (o.screen)
 		screen_open(&R);
 
@@ -1642,16 +1704,20 @@ int main(int argc, char **argv)
 	nk_out_close(R.out);
 	nk_out_close(R.rej);
 	nk_out_close(R.aud);
+	char rr[96] = "";
+	if (R.rerun)
+		snprintf(rr, sizeof rr, ", %llu added by an earlier run (made again)",
+			 (unsigned long long)R.readded);
 	if (!o.co.quiet)
 		nk_warn("%llu rows in, %llu out (%llu mirrored, %llu reported by PRK); "
 			"dropped: %llu not DPRK trade, %llu re-exports (%s), %llu excluded "
-			"by rules; %llu rows changed and %llu added by %zu rules",
+			"by rules%s; %llu rows changed and %llu added by %zu rules",
 			(unsigned long long)R.in, (unsigned long long)R.out_rows,
 			(unsigned long long)R.mirrored, (unsigned long long)R.own,
 			(unsigned long long)R.notdprk, (unsigned long long)R.reex,
 			o.reexports == RE_EXCLUDE ? "excluded" :
 			o.reexports == RE_INCLUDE ? "kept" : "kept, only these",
-			(unsigned long long)R.excluded, (unsigned long long)R.changed,
+			(unsigned long long)R.excluded, rr, (unsigned long long)R.changed,
 			(unsigned long long)R.addedrows, rs.n);
 	screen_free(&R);
 	nk_layout_free(R.lay);
