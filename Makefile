@@ -7,7 +7,7 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror=implicit-function-declaration
 CPPFLAGS += -DNK_VERSION='"$(VERSION)"' -D_GNU_SOURCE -DNK_DATADIR='"$(PREFIX)/share/nktrade"'
-LDLIBS   := -Wl,--as-needed -lisal -lcsv -lyaml -lcurl -ljansson -lz -lm -lpthread
+LDLIBS   := -Wl,--as-needed -lisal -lcsv -lyaml -lcurl -lyajl -lz -lm -lpthread
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 B        ?= build

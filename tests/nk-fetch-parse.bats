@@ -161,3 +161,118 @@ D=$NK_ROOT/tests/cases/nk-fetch-parse/_data
 	assert_failure 1
 	[[ "$stderr" == *"not valid JSON"* ]]
 }
+
+# --- API JSON, read as it streams (tools/lib/json.c) ---
+# rec: the real DEU<-KOR 2022 record of formats/same-api.json (primaryValue
+# and cifvalue 14121885217.018); variants below change one thing in it.
+json_rec() { grep -o '{[^{}]*14121885217\.018[^{}]*}' "$D/formats/same-api.json" | head -1; }
+
+@test "JSON: numbers are read from their text: 14121885217.018 exact, 1.4121885217018e10 and 1E3 too" {
+	rec=$(json_rec)
+	[ -n "$rec" ]
+	exp=${rec/\"primaryValue\":14121885217.018/\"primaryValue\":1.4121885217018e10}
+	exp=${exp/\"netWgt\":0.0/\"netWgt\":1E3}
+	printf '{"count":2,"data":[%s,\n%s]}' "$rec" "$exp" >"$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr nk-fetch-parse -q --all "$BATS_TEST_TMPDIR/t.json"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | tail -n +2 | cut -f11,12,14)" \
+		"$(printf '14121885217.018\t14121885217.018\t0\n14121885217.018\t14121885217.018\t1000')"
+}
+
+@test "JSON: more than 3 decimals are rounded half to even and counted" {
+	rec=$(json_rec)
+	r=${rec/\"primaryValue\":14121885217.018/\"primaryValue\":2.0005}
+	printf '{"count":1,"data":[%s]}' "$r" >"$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr nk-fetch-parse --all "$BATS_TEST_TMPDIR/t.json"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | tail -n +2 | cut -f11)" 2
+	[[ $stderr == *"; 1 values rounded to 3 decimals;"* ]]
+}
+
+@test "JSON: a nested value under a key we read is an error; under another key it is skipped" {
+	rec=$(json_rec)
+	bad=${rec/\"cmdDesc\":\"All Commodities\"/\"cmdDesc\":\{\"en\":\"All Commodities\"\}}
+	printf '{"count":1,"data":[%s]}' "$bad" >"$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr nk-fetch-parse -q --all "$BATS_TEST_TMPDIR/t.json"
+	assert_failure 1
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json: record 1: key 'cmdDesc': not a value (an object or array)"
+	extra=${rec/\"customsDesc\":\"TOTAL CPC\"/\"customsDesc\":\{\"a\":[1,[2,\{\"b\":null\}]]\}}
+	printf '{"count":1,"data":[%s]}' "$rec" >"$BATS_TEST_TMPDIR/plain.json"
+	printf '{"count":1,"data":[%s]}' "$extra" >"$BATS_TEST_TMPDIR/extra.json"
+	run --separate-stderr nk-fetch-parse -q --all "$BATS_TEST_TMPDIR/plain.json"
+	assert_success
+	want=$output
+	run --separate-stderr nk-fetch-parse -q --all "$BATS_TEST_TMPDIR/extra.json"
+	assert_success
+	assert_equal "$output" "$want"
+	assert_equal "$(printf '%s\n' "$output" | wc -l)" 2
+}
+
+@test "JSON: a required key null or absent, or a key given twice, is an error" {
+	rec=$(json_rec)
+	printf '{"count":1,"data":[%s]}' "${rec/\"refYear\":2022/\"refYear\":null}" >"$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr nk-fetch-parse -q --all "$BATS_TEST_TMPDIR/t.json"
+	assert_failure 1
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json: record 1: missing required key 'refYear' (absent or null)"
+	printf '{"count":1,"data":[%s]}' "${rec/\"refYear\":2022/\"refYear\":2022,\"refYear\":2021}" >"$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr nk-fetch-parse -q --all "$BATS_TEST_TMPDIR/t.json"
+	assert_failure 1
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json: record 1: key 'refYear' given twice"
+}
+
+@test "JSON: a count found wrong at the end: exit 1, -o leaves no file; stdout may hold rows" {
+	rec=$(json_rec)
+	printf '{"count":3,"data":[%s,%s]}' "$rec" "$rec" >"$BATS_TEST_TMPDIR/t.json"
+	out=$BATS_TEST_TMPDIR/out.tsv
+	run --separate-stderr nk-fetch-parse -q --all -o "$out" "$BATS_TEST_TMPDIR/t.json"
+	assert_failure 1
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json: 'count' is 3 but 'data' holds 2 records (truncated response?)"
+	assert_file_not_exists "$out"
+	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep out.tsv)" ]
+	# one more record than "count" says is just as wrong
+	printf '{"count":1,"data":[%s,%s]}' "$rec" "$rec" >"$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr nk-fetch-parse -q --all "$BATS_TEST_TMPDIR/t.json"
+	assert_failure 1
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json: 'count' is 1 but 'data' holds 2 records (truncated response?)"
+}
+
+@test "JSON: a syntax error names line, column and byte offset" {
+	printf '{"count":1,\n "data":[{"refYear":2022,,}]}' >"$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr nk-fetch-parse -q "$BATS_TEST_TMPDIR/t.json"
+	assert_failure 1
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json:2:26: not valid JSON: invalid object key (must be a string) (byte 37)"
+	assert_equal "$output" ""
+}
+
+@test "JSON: a 'data' element that is not an object, an API error, no data array" {
+	printf '{"count":1,"data":[7]}' >"$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr nk-fetch-parse -q "$BATS_TEST_TMPDIR/t.json"
+	assert_failure 1
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json:1:21: record 1: not an object (byte 20)"
+	printf '{"elapsedTime":"0.01 secs","count":0,"data":[],"error":"Invalid period"}' >"$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr nk-fetch-parse -q "$BATS_TEST_TMPDIR/t.json"
+	assert_failure 1
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json: the API answered with an error: Invalid period"
+	printf '{"statusCode":401,"message":"Access denied"}' >"$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr nk-fetch-parse -q "$BATS_TEST_TMPDIR/t.json"
+	assert_failure 1
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json: unknown format: expected Comtrade Plus API JSON ({\"count\":..., \"data\":[...]})"
+}
+
+@test "JSON: gzip, a BOM, and standard input give the same rows" {
+	F=$D/api_get_C_A_HS_CHN_2010_TOTAL_compact.json
+	run --separate-stderr nk-fetch-parse -q --all "$F"
+	assert_success
+	want=$output
+	[ "$(printf '%s\n' "$want" | wc -l)" = 5 ]
+	gzip -c "$F" >"$BATS_TEST_TMPDIR/t.json.gz"
+	{ printf '\357\273\277\n'; cat "$F"; } >"$BATS_TEST_TMPDIR/bom.json"
+	for f in "$BATS_TEST_TMPDIR/t.json.gz" "$BATS_TEST_TMPDIR/bom.json"; do
+		run --separate-stderr nk-fetch-parse -q --all "$f"
+		assert_success
+		assert_equal "$output" "$want"
+	done
+	run --separate-stderr nk-fetch-parse -q --all - <"$F"
+	assert_success
+	assert_equal "$output" "$want"
+}

@@ -4,7 +4,7 @@
 # command to run. Used by `make deps`, `make check` and `make run`.
 set -u
 PKGS="${NK_PKGS:-gcc make libc6-dev libisal-dev libcsv-dev libyaml-dev zlib1g-dev
-libcurl4-openssl-dev libjansson-dev help2man bats bats-support bats-assert bats-file mawk python3 time}"
+libcurl4-openssl-dev libyajl-dev help2man bats bats-support bats-assert bats-file mawk python3 time}"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -10,10 +10,10 @@
  * CSV row, libcsv for every other row), select, guard, convert, write. */
 #include "lib/nk.h"
 #include "lib/fetch.h"
+#include "lib/json.h"
 
 #include <csv.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +34,11 @@ static const char help[] =
 	"Comtrade Plus API JSON ({\"count\":..,\"data\":[..]}), legacy Comtrade CSV\n"
 	"(35 or 22 columns, numeric or letter flows), CEPII BACI CSV (t,i,j,k,v,q).\n"
 	"Gzip input is decompressed; a BOM is dropped; CRLF is accepted.\n"
+	"API JSON is read as it streams, one record at a time (flat memory): an\n"
+	"answer found bad only at its end (cut off, \"count\" not the number of\n"
+	"records, an \"error\") is an error (exit 1) after the records before it\n"
+	"were processed: with -o no file is left, but on standard output some of\n"
+	"their rows may have gone out; check the exit status (set -o pipefail).\n"
 	"\n"
 	"Selection (codes are ISO3 or numeric Comtrade/M49 codes, comma-separated):\n"
 	"  -p, --partner=CODES     rows whose partner is one of CODES\n"
@@ -1027,106 +1032,115 @@ static void parse_delimited(state *s, rdr *r, const char *hp, size_t hn)
 
 /* ---------------------------------------------------------------- JSON */
 
-typedef struct {
-	nk_in *in;
-	const char *first;
-	size_t firstn, firstoff;
-	int nl_done;
-} jsrc;
+/* Comtrade Plus API JSON, read as it streams (lib/json.h): each element of
+ * "data" goes to process() as it ends, so memory stays flat whatever the
+ * size of the answer. The checks that need the whole answer ("count" equal
+ * to the records, "error" empty) come at its end: by then rows before it may
+ * be written; the exit status is 1 and -o leaves no file. */
 
-static size_t json_cb(void *buf, size_t n, void *data)
+#define JSON_BUF ((size_t)256 << 10)
+
+/* The keys we read: the Comtrade Plus CSV header names (the API JSON has
+ * the same 47 fields). */
+static int jkeys_n;
+static struct {
+	const char *name;
+	size_t len;
+	int k; /* R_* */
+} jkeys[R_N];
+
+static void jkeys_init(void)
 {
-	jsrc *j = data;
-	if (j->firstoff < j->firstn) {
-		size_t k = j->firstn - j->firstoff;
-		if (k > n)
-			k = n;
-		memcpy(buf, j->first + j->firstoff, k);
-		j->firstoff += k;
-		return k;
+	if (jkeys_n)
+		return;
+	for (int k = 0; k < R_N; k++) {
+		const char *n = colnames[F_PLUS][k];
+		if (!n)
+			continue;
+		n += *n == '!';
+		jkeys[jkeys_n].name = n;
+		jkeys[jkeys_n].len = strlen(n);
+		jkeys[jkeys_n++].k = k;
 	}
-	if (!j->nl_done) {
-		j->nl_done = 1;
-		*(char *)buf = '\n';
-		return 1;
-	}
-	return nk_in_read(j->in, buf, n);
 }
 
-/* Comtrade Plus API JSON keys are the CSV header names (same 47 fields). */
-static const char *jkey(int k)
+static int jkey(nk_str key)
 {
-	const char *n = colnames[F_PLUS][k];
-	return n ? n + (*n == '!') : NULL;
+	for (int i = 0; i < jkeys_n; i++)
+		if (jkeys[i].len == key.n && !memcmp(jkeys[i].name, key.p, key.n))
+			return jkeys[i].k;
+	return -1;
 }
 
-static void parse_json(state *s, nk_in *in, const char *first, size_t firstn)
+static void json_rec(void *arg, uint64_t rec, const nk_json_field *f, size_t n)
 {
-	jsrc j = {in, first, firstn, 0, 0};
-	json_error_t err;
-	/* the first line is borrowed from `in`: copy it, nk_in_read may move it */
-	char *copy = nk_xmalloc(firstn + 1);
-	memcpy(copy, first, firstn);
-	j.first = copy;
-	json_t *root = json_load_callback(json_cb, &j, JSON_DECODE_ANY, &err);
-	free(copy);
-	if (!root)
-		nk_die(1, "%s:%d: not valid JSON: %s", s->file, err.line, err.text);
+	state *s = arg;
+	uint32_t seen = 0;
+	s->line = (long)rec; /* record number */
+	for (int k = 0; k < R_N; k++) {
+		s->v[k].p = "";
+		s->v[k].n = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int k = jkey(f[i].key);
+		if (k < 0)
+			continue;
+		const char *name = colnames[F_PLUS][k];
+		name += *name == '!';
+		if (seen & (1u << k))
+			nk_die(1, "%s: record %llu: key '%s' given twice", s->file,
+			       (unsigned long long)rec, name);
+		seen |= 1u << k;
+		if (f[i].type == NK_JSON_NESTED)
+			nk_die(1, "%s: record %llu: key '%s': not a value (an object "
+				  "or array)", s->file, (unsigned long long)rec, name);
+		s->v[k] = f[i].val;
+	}
+	for (int k = 0; k < R_N; k++) {
+		const char *name = colnames[F_PLUS][k];
+		if (name && *name == '!' && !(seen & (1u << k)))
+			nk_die(1, "%s: record %llu: missing required key '%s' (absent "
+				  "or null)", s->file, (unsigned long long)rec, name + 1);
+	}
+	process(s);
+}
+
+static void parse_json(state *s, nk_in *in)
+{
 	s->fmt = F_PLUS;
-	json_t *data = json_object_get(root, "data");
-	json_t *e = json_object_get(root, "error");
-	if (e && json_is_string(e) && json_string_length(e))
-		nk_die(1, "%s: the API answered with an error: %s", s->file, json_string_value(e));
-	if (!data && json_object_get(root, "dataset"))
+	jkeys_init();
+	const char *p;
+	if (nk_in_peek(in, 3, &p) >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) {
+		char bom[3];
+		nk_in_read(in, bom, 3); /* yajl takes no BOM */
+	}
+	nk_json *j = nk_json_new(json_rec, s);
+	char *buf = nk_xmalloc(JSON_BUF);
+	size_t n;
+	int rc = 0;
+	while (!rc && (n = nk_in_read(in, buf, JSON_BUF))) {
+		rc = nk_json_feed(j, buf, n);
+		nk_progress(st.read, nk_in_bytes(in));
+	}
+	if (!rc)
+		rc = nk_json_end(j);
+	if (rc)
+		nk_die(1, "%s:%ld:%ld: %s%s (byte %llu)", s->file, j->line, j->column,
+		       j->syntax ? "not valid JSON: " : "", j->why,
+		       (unsigned long long)j->offset);
+	if (*j->error)
+		nk_die(1, "%s: the API answered with an error: %s", s->file, j->error);
+	if (j->data != 1 && j->dataset)
 		nk_die(1, "%s: legacy Comtrade API JSON (\"dataset\") is not supported; "
 			  "use its CSV download", s->file);
-	if (!json_is_array(data))
+	if (j->data != 1)
 		nk_die(1, "%s: unknown format: expected Comtrade Plus API JSON "
 			  "({\"count\":..., \"data\":[...]})", s->file);
-	json_t *cnt = json_object_get(root, "count");
-	if (json_is_integer(cnt) && (size_t)json_integer_value(cnt) != json_array_size(data))
-		nk_die(1, "%s: 'count' is %lld but 'data' holds %zu records (truncated response?)",
-		       s->file, (long long)json_integer_value(cnt), json_array_size(data));
-	char nbuf[R_N][48];
-	size_t i;
-	json_t *rec;
-	json_array_foreach(data, i, rec) {
-		s->line = (long)i + 1; /* record number */
-		if (!json_is_object(rec))
-			nk_die(1, "%s: record %zu: not an object", s->file, i + 1);
-		for (int k = 0; k < R_N; k++) {
-			s->v[k].p = "";
-			s->v[k].n = 0;
-			const char *key = jkey(k);
-			if (!key)
-				continue;
-			json_t *x = json_object_get(rec, key);
-			if (!x && colnames[F_PLUS][k][0] == '!')
-				nk_die(1, "%s: record %zu: missing required key '%s'", s->file, i + 1, key);
-			if (!x || json_is_null(x))
-				continue;
-			int len = -1;
-			if (json_is_string(x)) {
-				s->v[k].p = json_string_value(x);
-				s->v[k].n = json_string_length(x);
-				continue;
-			} else if (json_is_integer(x)) {
-				len = snprintf(nbuf[k], sizeof nbuf[k], "%lld", (long long)json_integer_value(x));
-			} else if (json_is_real(x)) {
-				/* 3 decimals: the exact value for every Comtrade figure
-				 * (below 2^53/1000 with at most 3 decimals) */
-				len = snprintf(nbuf[k], sizeof nbuf[k], "%.3f", json_real_value(x));
-			} else if (json_is_boolean(x)) {
-				len = snprintf(nbuf[k], sizeof nbuf[k], "%s", json_is_true(x) ? "true" : "false");
-			} else {
-				nk_die(1, "%s: record %zu: key '%s': not a value", s->file, i + 1, key);
-			}
-			s->v[k].p = nbuf[k];
-			s->v[k].n = (size_t)len;
-		}
-		process(s);
-	}
-	json_decref(root);
+	if (j->has_count && (j->count < 0 || (uint64_t)j->count != j->records))
+		nk_die(1, "%s: 'count' is %lld but 'data' holds %llu records (truncated response?)",
+		       s->file, (long long)j->count, (unsigned long long)j->records);
+	free(buf);
+	nk_json_free(j);
 }
 
 /* ---------------------------------------------------------------- files */
@@ -1139,18 +1153,22 @@ static void parse_file(state *s, rdr *r, const char *path)
 	s->line = 0;
 	r->in = in;
 	const char *l;
-	size_t n;
-	if (!nk_in_line(in, &l, &n))
+	/* JSON is sniffed from the first bytes, not the first line: an API
+	 * answer is one line of any length */
+	size_t n = nk_in_peek(in, 4096, &l);
+	if (n == 0)
 		nk_die(1, "%s: empty input (no header)", s->file);
-	s->line = 1;
 	size_t k = 0;
 	if (n >= 3 && !memcmp(l, "\xef\xbb\xbf", 3))
 		k = 3;
-	while (k < n && (l[k] == ' ' || l[k] == '\t' || l[k] == '\r'))
+	while (k < n && (l[k] == ' ' || l[k] == '\t' || l[k] == '\r' || l[k] == '\n'))
 		k++;
 	if (k < n && (l[k] == '{' || l[k] == '[')) {
-		parse_json(s, in, l, n);
+		parse_json(s, in);
 	} else {
+		if (!nk_in_line(in, &l, &n))
+			nk_die(1, "%s: empty input (no header)", s->file);
+		s->line = 1;
 		if (n && l[n - 1] == '\r')
 			n--;
 		parse_delimited(s, r, l, n);

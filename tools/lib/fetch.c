@@ -1,10 +1,11 @@
 /* fetch.c - Comtrade Plus API client with an on-disk cache. See fetch.h. */
 #include "fetch.h"
+#include "json.h"
 #include "nk.h"
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <jansson.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,10 +230,92 @@ static int is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* ------------------------------------------------------------ cache entry */
+
+/* The entry being written while the body comes in: an unnamed file in the
+ * cache directory (O_TMPFILE: a killed run leaves nothing), given a temp
+ * name and renamed onto the entry only once the body has passed the check.
+ * Where the file system has no O_TMPFILE: a named temp beside the entry
+ * (nk_out_open's, removed on exit and on signals). */
+typedef struct {
+	int fd;
+	nk_out *named;
+	const char *path;
+} centry;
+
+static void cache_open(centry *c, const char *dir, const char *path)
+{
+	c->path = path;
+	c->named = NULL;
+	c->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	if (c->fd >= 0)
+		return;
+	c->named = nk_out_open(path);
+	c->fd = c->named->fd;
+}
+
+/* Empty it for the next try. */
+static void cache_reset(centry *c)
+{
+	if (ftruncate(c->fd, 0) < 0 || lseek(c->fd, 0, SEEK_SET) < 0)
+		nk_die(1, "cache %s: cannot truncate: %s", c->path, strerror(errno));
+}
+
+static void cache_write(centry *c, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(c->fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			nk_die(1, "cache %s: write error: %s", c->path, strerror(errno));
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* The body is whole and checked: put it in place. */
+static void cache_commit(centry *c)
+{
+	if (c->named) {
+		nk_out_close(c->named); /* fsync, rename */
+		return;
+	}
+	if (fsync(c->fd) < 0 && errno != EINVAL && errno != EROFS)
+		nk_die(1, "cache %s: write error: %s", c->path, strerror(errno));
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", c->fd);
+	size_t n = strlen(c->path) + 48;
+	char *tmp = nk_xmalloc(n);
+	for (int i = 0;; i++) {
+		snprintf(tmp, n, "%s.tmp.%ld.%d", c->path, (long)getpid(), i);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0)
+			break;
+		if (errno != EEXIST || i == 100)
+			nk_die(1, "cache %s: cannot create: %s", c->path, strerror(errno));
+	}
+	if (close(c->fd) < 0) {
+		unlink(tmp);
+		nk_die(1, "cache %s: write error: %s", c->path, strerror(errno));
+	}
+	if (rename(tmp, c->path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		nk_die(1, "cache %s: cannot rename into place: %s", c->path, strerror(e));
+	}
+	free(tmp);
+}
+
 /* ---------------------------------------------------------------- network */
 
+enum { OK, RETRY, FATAL };
+
+static void scrub(char *dst, size_t cap, const char *src, size_t n,
+		  const char *key);
+
 typedef struct {
-	buf body;
+	CURL *h;
 	const char *key; /* for scrubbing */
 	int progress;	 /* show progress (stderr is a terminal) */
 	long timeout;	 /* longest wait without a byte, seconds */
@@ -240,15 +323,66 @@ typedef struct {
 	double moved;	 /* last time a byte came (or the try began) */
 	curl_off_t got;	 /* bytes at that time */
 	int stalled;
+	/* this try's body */
+	long status;	 /* HTTP status, read at the first byte (0: none yet) */
+	uint64_t bytes;	 /* body bytes so far */
+	centry *cache;	 /* a 200 body goes here ... */
+	nk_json *j;	 /* ... and through the checker */
+	buf err;	 /* any other body: its first ERR_KEEP bytes */
+	int verdict;	 /* RETRY or FATAL when the body was refused midway, else -1 */
+	char *why;	 /* the reason then */
+	size_t whycap;
 } xfer;
 
+#define ERR_KEEP ((size_t)64 << 10)
+
+/* "response is not valid JSON: ..." for the checker's error. */
+static void json_why(const xfer *x, char *why, size_t cap)
+{
+	char t[300];
+	const nk_json *j = x->j;
+	scrub(t, sizeof t, j->why, strlen(j->why), x->key);
+	snprintf(why, cap, "response is %s: %s (line %ld, column %ld; %llu bytes)",
+		 j->syntax ? "not valid JSON" : "not a Comtrade Plus answer", t,
+		 j->line, j->column, (unsigned long long)x->bytes);
+}
+
+static int refuse(xfer *x, int verdict)
+{
+	x->verdict = verdict;
+	return 0; /* curl ends the try with a write error */
+}
+
+/* A piece of the body: a 200 body is written to the cache temp and checked
+ * as it comes, so it is never held in memory. */
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
 {
 	xfer *x = arg;
 	size_t len = size * n;
-	if (x->body.n + len > BODY_MAX)
-		return 0; /* curl reports a write error */
-	buf_add(&x->body, p, len);
+	if (!x->status)
+		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
+	x->bytes += len;
+	if (x->status != 200) {
+		size_t k = ERR_KEEP - x->err.n;
+		buf_add(&x->err, p, len < k ? len : k);
+		return len;
+	}
+	if (x->bytes > BODY_MAX) {
+		snprintf(x->why, x->whycap, "response larger than %zu MiB", BODY_MAX >> 20);
+		return refuse(x, FATAL);
+	}
+	cache_write(x->cache, p, len);
+	if (nk_json_feed(x->j, p, len)) {
+		json_why(x, x->why, x->whycap);
+		return refuse(x, RETRY); /* a garbled body may come right next time */
+	}
+	if (x->j->records >= NK_FETCH_MAX_RECORDS) { /* no need for the rest */
+		snprintf(x->why, x->whycap,
+			 "response holds %llu records, the API's limit per call: the "
+			 "result is probably cut; split the query (fewer periods, "
+			 "reporters or codes)", (unsigned long long)x->j->records);
+		return refuse(x, FATAL);
+	}
 	return len;
 }
 
@@ -310,72 +444,49 @@ static void server_text(char *dst, size_t cap, const buf *b, const char *key)
 	dst[0] = 0;
 	if (!b->n)
 		return;
-	json_t *r = json_loadb(b->p, b->n, 0, NULL);
+	nk_json *j = nk_json_new(NULL, NULL);
 	const char *s = NULL;
-	if (r && json_is_object(r)) {
-		json_t *m = json_object_get(r, "message");
-		if (!json_is_string(m) || !*json_string_value(m))
-			m = json_object_get(r, "error");
-		if (json_is_string(m))
-			s = json_string_value(m);
-	}
+	if (!nk_json_feed(j, b->p, b->n) && !nk_json_end(j) && j->root == 1)
+		s = *j->message ? j->message : *j->error ? j->error : NULL;
 	if (s)
 		scrub(dst, cap, s, strlen(s), key);
 	else
 		scrub(dst, cap, b->p, b->n, key);
-	json_decref(r);
+	nk_json_free(j);
 }
 
-enum { OK, RETRY, FATAL };
-
-/* Check a 200 response before it is cached. */
-static int check_json(const buf *b, char *why, size_t cap, const char *key)
+/* The rules for a whole 200 body, before it is cached. */
+static int check_end(xfer *x, char *why, size_t cap)
 {
-	json_error_t e;
-	json_t *r = json_loadb(b->p ? b->p : "", b->n, 0, &e);
-	if (!r) {
-		char t[200];
-		scrub(t, sizeof t, e.text, strlen(e.text), key);
-		snprintf(why, cap,
-			 "response is not valid JSON: %s (line %d, column %d; %zu bytes)",
-			 t, e.line, e.column, b->n);
+	nk_json *j = x->j;
+	if (nk_json_end(j)) {
+		json_why(x, why, cap);
 		return RETRY; /* a cut or garbled body may come right next time */
 	}
-	int rc = OK;
-	json_t *err = json_object_get(r, "error");
-	json_t *data = json_object_get(r, "data");
-	json_t *count = json_object_get(r, "count");
-	if (!json_is_object(r)) {
+	if (j->root != 1) {
 		snprintf(why, cap, "response is not a JSON object");
-		rc = RETRY;
-	} else if (json_is_string(err) && *json_string_value(err)) {
-		char t[200];
-		const char *s = json_string_value(err);
-		scrub(t, sizeof t, s, strlen(s), key);
-		snprintf(why, cap, "the API answered with an error: %s", t);
-		rc = FATAL;
-	} else if (!json_is_array(data)) {
-		snprintf(why, cap, "response has no \"data\" array");
-		rc = RETRY;
-	} else if (!json_is_integer(count)) {
-		snprintf(why, cap, "response has no integer \"count\"");
-		rc = RETRY;
-	} else if ((json_int_t)json_array_size(data) != json_integer_value(count)) {
-		snprintf(why, cap,
-			 "response holds %zu records but its \"count\" says %lld",
-			 json_array_size(data),
-			 (long long)json_integer_value(count));
-		rc = RETRY;
-	} else if (json_array_size(data) >= NK_FETCH_MAX_RECORDS) {
-		snprintf(why, cap,
-			 "response holds %zu records, the API's limit per call: the "
-			 "result is probably cut; split the query (fewer periods, "
-			 "reporters or codes)",
-			 json_array_size(data));
-		rc = FATAL;
+		return RETRY;
 	}
-	json_decref(r);
-	return rc;
+	if (*j->error) {
+		char t[200];
+		scrub(t, sizeof t, j->error, strlen(j->error), x->key);
+		snprintf(why, cap, "the API answered with an error: %s", t);
+		return FATAL;
+	}
+	if (j->data != 1) {
+		snprintf(why, cap, "response has no \"data\" array");
+		return RETRY;
+	}
+	if (!j->has_count) {
+		snprintf(why, cap, "response has no integer \"count\"");
+		return RETRY;
+	}
+	if (j->count < 0 || (uint64_t)j->count != j->records) {
+		snprintf(why, cap, "response holds %llu records but its \"count\" says %lld",
+			 (unsigned long long)j->records, (long long)j->count);
+		return RETRY;
+	}
+	return OK;
 }
 
 static void sleep_s(double s)
@@ -396,20 +507,32 @@ static long backoff_ms(const nk_fetch_opts *o)
 	return 2000;
 }
 
-/* One attempt. Returns OK (body in x->body), RETRY or FATAL with `why`. */
-static int attempt(CURL *h, xfer *x, char *why, size_t cap, long *retry_after)
+/* One attempt. Returns OK (body in the cache temp), RETRY or FATAL with
+ * `why`. */
+static int attempt(xfer *x, char *why, size_t cap, long *retry_after)
 {
+	CURL *h = x->h;
 	char ebuf[CURL_ERROR_SIZE] = "";
-	x->body.n = 0;
 	x->last = 0;
 	x->moved = now();
 	x->got = 0;
 	x->stalled = 0;
+	x->status = 0;
+	x->bytes = 0;
+	x->err.n = 0;
+	x->verdict = -1;
+	x->why = why;
+	x->whycap = cap;
+	nk_json_free(x->j);
+	x->j = nk_json_new(NULL, NULL);
+	cache_reset(x->cache);
 	*retry_after = -1;
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
 	CURLcode rc = curl_easy_perform(h);
 	if (x->progress)
 		fprintf(stderr, "\r\033[K");
+	if (x->verdict >= 0)
+		return x->verdict; /* refused midway: `why` says why */
 	if (rc != CURLE_OK) {
 		char t[200];
 		const char *m = *ebuf ? ebuf : curl_easy_strerror(rc);
@@ -426,9 +549,9 @@ static int attempt(CURL *h, xfer *x, char *why, size_t cap, long *retry_after)
 	long status = 0;
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	if (status == 200)
-		return check_json(&x->body, why, cap, x->key);
+		return check_end(x, why, cap);
 	char t[200];
-	server_text(t, sizeof t, &x->body, x->key);
+	server_text(t, sizeof t, &x->err, x->key);
 	snprintf(why, cap, "HTTP %ld%s%s", status, *t ? ": " : "", t);
 	if (status == 429 || status >= 500) {
 		curl_off_t ra = -1;
@@ -463,6 +586,8 @@ char *nk_fetch(const nk_fetch_opts *o)
 			nk_die(2, "COMTRADE_KEY contains a control character");
 	char *dir = cache_dir(o);
 	make_dir(dir); /* fail before the download, not after */
+	centry cache;
+	cache_open(&cache, dir, path);
 	free(dir);
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -481,7 +606,8 @@ char *nk_fetch(const nk_fetch_opts *o)
 	if (!hl)
 		nk_die(1, "out of memory");
 	long timeout = o->timeout > 0 ? o->timeout : 60;
-	xfer x = {.key = key, .progress = !o->quiet && isatty(2), .timeout = timeout};
+	xfer x = {.h = h, .key = key, .progress = !o->quiet && isatty(2),
+		  .timeout = timeout, .cache = &cache};
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "nktrade/" NK_VERSION);
@@ -503,7 +629,7 @@ char *nk_fetch(const nk_fetch_opts *o)
 	int rc = FATAL;
 	for (int i = 1; i <= tries; i++) {
 		long ra;
-		rc = attempt(h, &x, why, sizeof why, &ra);
+		rc = attempt(&x, why, sizeof why, &ra);
 		if (rc != RETRY || i == tries)
 			break;
 		double wait = delay;
@@ -524,10 +650,9 @@ char *nk_fetch(const nk_fetch_opts *o)
 	if (rc == FATAL)
 		nk_die(1, "%s: %s", url, why);
 
-	nk_out *out = nk_out_open(path); /* temp beside it, renamed when whole */
-	nk_out_write(out, x.body.p, x.body.n);
-	nk_out_close(out);
-	free(x.body.p);
+	cache_commit(&cache);
+	nk_json_free(x.j);
+	free(x.err.p);
 	free(url);
 	return path;
 }

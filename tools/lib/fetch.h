@@ -1,4 +1,5 @@
-/* fetch.h - Comtrade Plus API client with an on-disk cache (libcurl, jansson).
+/* fetch.h - Comtrade Plus API client with an on-disk cache (libcurl; the
+ * body is checked as it streams in, lib/json.h).
  *
  * nk_fetch() downloads one `data/v1/get` query, checks the response (HTTP
  * 200, well-formed JSON object, "data" an array, "count" equal to its length,

@@ -315,6 +315,19 @@ size_t nk_in_read(nk_in *in, void *p, size_t n)
 	return k;
 }
 
+size_t nk_in_peek(nk_in *in, size_t want, const char **p)
+{
+	if (want > IN_BUF / 2)
+		want = IN_BUF / 2;
+	while (in->end - in->beg < want && !in->eof) {
+		if (in->end == in->cap)
+			make_room(in); /* moves the unread bytes to the front */
+		fill(in);
+	}
+	*p = in->buf + in->beg;
+	return in->end - in->beg;
+}
+
 void nk_in_close(nk_in *in)
 {
 	if (!in)

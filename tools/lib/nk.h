@@ -110,6 +110,11 @@ int nk_in_line(nk_in *in, const char **line, size_t *len);
  * line, then hands the rest to a JSON parser); do not call nk_in_line after
  * nk_in_read. */
 size_t nk_in_read(nk_in *in, void *buf, size_t n);
+/* Look ahead without consuming: at least min(want, 512 KiB) unread bytes
+ * (fewer only at the end of input) from *p, borrowed until the next call on
+ * `in`. Returns how many. The next nk_in_line or nk_in_read starts at *p
+ * (nk-fetch-parse sniffs JSON without reading a whole one-line document). */
+size_t nk_in_peek(nk_in *in, size_t want, const char **p);
 const char *nk_in_name(const nk_in *in); /* "-" shows as "<stdin>" */
 long nk_in_lineno(const nk_in *in);	  /* number of the last line returned */
 uint64_t nk_in_bytes(const nk_in *in);	  /* raw (compressed) bytes read */
