@@ -417,3 +417,29 @@ GET /data/v1/get/C/A/HS?period=2010&partnerCode=408&customsCode=C00&motCode=0&ma
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "nk-fetch-parse: --fetch needs --period (e.g. --period=2022)"
 }
+
+@test "fetch: JSON that is no Comtrade answer (a record not an object) is retried, then refused, not cached" {
+	odd=$BATS_TEST_TMPDIR/odd.json
+	printf '{"count":1,"data":[7],"error":""}' >"$odd"
+	start_server "ok:$odd"
+	run --separate-stderr fetch --tries 2
+	assert_failure 1
+	assert_equal "$(requests)" 2
+	[[ ${stderr_lines[1]} == *": response is not a Comtrade Plus answer: record 1: not an object (line 1, column 21; 33 bytes) (gave up after 2 tries)" ]]
+	no_cache_entry
+}
+
+@test "fetch: only the first 64 KiB of an error body are kept: a longer one shows its start" {
+	small=$BATS_TEST_TMPDIR/small-error.json big=$BATS_TEST_TMPDIR/big-error.json
+	printf '{"statusCode":403,"message":"Out of call volume quota"}' >"$small"
+	python3 -c 'import json,sys; json.dump({"statusCode":403,"padding":"x" * 70000,"message":"Out of call volume quota"}, open(sys.argv[1],"w"))' "$big"
+	start_server "body:403:$small"
+	run --separate-stderr fetch
+	assert_failure 1
+	[[ $stderr == *": HTTP 403: Out of call volume quota" ]]
+	start_server "body:403:$big"
+	run --separate-stderr fetch
+	assert_failure 1
+	[[ $stderr == *': HTTP 403: {"statusCode": 403, "padding": "xxx'* ]]
+	no_cache_entry
+}

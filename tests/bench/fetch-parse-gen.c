@@ -11,7 +11,15 @@
  * 1 row in 60 has the DPRK (408) as partner; 1 in 20 rows is a
  * mode-of-transport or partner2 breakdown (the guards' work); 1 in 1000
  * cmdDesc holds an escaped quote "" (the libcsv path). Values are random but
- * the same for the same ROWS: this is benchmark input, not data. */
+ * the same for the same ROWS: this is benchmark input, not data.
+ *
+ *   build/bench/fetch-parse-gen ROWS json > answer.json
+ *
+ * writes the same rows as a Comtrade Plus API answer instead: one line
+ * {"elapsedTime":..,"count":ROWS,"data":[{...},...],"error":""}, each record
+ * with the 47 keys in the order and with the types of the real answers in
+ * tests/fetch/fixtures/ (numbers bare, "2010.0"-style values, null for an
+ * absent cifvalue/fobvalue, booleans), text in UTF-8. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,16 +91,76 @@ static const char header[] =
 	"grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,"
 	"legacyEstimationFlag,isReported,isAggregate\r\n";
 
+/* A name as JSON text: Latin-1 bytes to UTF-8. */
+static void json_name(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x80) {
+			putchar(c);
+		} else {
+			putchar(0xc0 | (c >> 6));
+			putchar(0x80 | (c & 0x3f));
+		}
+	}
+}
+
+static void json_row(long long r, int year, int exp, const area *rp, const area *pp,
+		     int brk, const char *h, uint64_t v, unsigned frac, uint64_t kg)
+{
+	char val[48];
+	snprintf(val, sizeof val, "%llu.%03u", (unsigned long long)v,
+		 frac % 3 == 0 ? frac : 0);
+	if (frac % 3 != 0)
+		val[strlen(val) - 2] = 0; /* "123.0", as the API writes it */
+	printf("%s{\"typeCode\":\"C\",\"freqCode\":\"A\",\"refPeriodId\":%d0101,"
+	       "\"refYear\":%d,\"refMonth\":52,\"period\":\"%d\",\"reporterCode\":%d,"
+	       "\"reporterISO\":\"%s\",\"reporterDesc\":\"",
+	       r ? "," : "", year, year, year, rp->code, rp->iso);
+	json_name(rp->name);
+	printf("\",\"flowCode\":\"%s\",\"flowDesc\":\"%s\",\"partnerCode\":%d,"
+	       "\"partnerISO\":\"%s\",\"partnerDesc\":\"",
+	       exp ? "X" : "M", exp ? "Export" : "Import", pp->code, pp->iso);
+	json_name(pp->name);
+	if (brk == 1)
+		printf("\",\"partner2Code\":156,\"partner2ISO\":\"CHN\",\"partner2Desc\":\"China\",");
+	else
+		printf("\",\"partner2Code\":0,\"partner2ISO\":\"W00\",\"partner2Desc\":\"World\",");
+	printf("\"classificationCode\":\"H4\",\"classificationSearchCode\":\"HS\","
+	       "\"isOriginalClassification\":true,\"cmdCode\":\"%s\",\"cmdDesc\":\"%s\","
+	       "\"aggrLevel\":6,\"isLeaf\":true,\"customsCode\":\"C00\","
+	       "\"customsDesc\":\"TOTAL CPC\",\"mosCode\":\"0\",\"motCode\":%s,"
+	       "\"motDesc\":\"%s\",\"qtyUnitCode\":8,\"qtyUnitAbbr\":\"kg\",\"qty\":%llu.0,"
+	       "\"isQtyEstimated\":false,\"altQtyUnitCode\":-1,\"altQtyUnitAbbr\":\"N/A\","
+	       "\"altQty\":0.0,\"isAltQtyEstimated\":false,\"netWgt\":%llu.0,"
+	       "\"isNetWgtEstimated\":false,\"grossWgt\":0.0,\"isGrossWgtEstimated\":false,",
+	       h, (r % 1000 == 999)
+		       ? "Petroleum oils, \\\"crude\\\", from bituminous minerals"
+		       : "Commodity description, as Comtrade writes it",
+	       brk == 0 ? "2100" : "0", brk == 0 ? "Sea" : "TOTAL MOT",
+	       (unsigned long long)kg, (unsigned long long)kg);
+	if (exp)
+		printf("\"cifvalue\":null,\"fobvalue\":%s,", val);
+	else
+		printf("\"cifvalue\":%s,\"fobvalue\":null,", val);
+	printf("\"primaryValue\":%s,\"legacyEstimationFlag\":0,\"isReported\":true,"
+	       "\"isAggregate\":false}", val);
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: fetch-parse-gen ROWS > file.csv\n");
+	int json = argc == 3 && !strcmp(argv[2], "json");
+	if (argc != 2 && !json) {
+		fprintf(stderr, "usage: fetch-parse-gen ROWS [json] > file\n");
 		return 2;
 	}
 	long long rows = atoll(argv[1]);
 	static char obuf[1 << 20];
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-	fputs(header, stdout);
+	if (json)
+		printf("{\"elapsedTime\":\"0.1 secs\",\"count\":%lld,\"data\":[", rows);
+	else
+		fputs(header, stdout);
 	for (long long r = 0; r < rows; r++) {
 		uint64_t x = next();
 		const area *rp = &reps[x % N(reps)];
@@ -118,6 +186,10 @@ int main(int argc, char **argv)
 			snprintf(val, sizeof val, "%llu.%03u", (unsigned long long)v, frac);
 		else
 			snprintf(val, sizeof val, "%llu", (unsigned long long)v);
+		if (json) {
+			json_row(r, year, exp, rp, pp, brk, h, v, frac, kg);
+			continue;
+		}
 		const char *desc = (r % 1000 == 999)
 			? "Petroleum oils, \"\"crude\"\", from bituminous minerals"
 			: "Commodity description, as Comtrade writes it";
@@ -139,6 +211,8 @@ int main(int argc, char **argv)
 		else
 			printf("\"%s\",,\"%s\",\"0\",\"true\",\"false\",\r\n", val, val);
 	}
+	if (json)
+		fputs("],\"error\":\"\"}", stdout);
 	if (fflush(stdout) || ferror(stdout))
 		return 1;
 	return 0;

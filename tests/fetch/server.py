@@ -17,6 +17,7 @@ fixture path):
   badjson               200 with a body that is not JSON
   count:FILE            200 with FILE, its "count" one higher than its records
   apierror              200 with {"error": "..."} and no data
+  body:CODE:FILE        CODE with FILE as the body
 A request for /_reset?log=FILE&a=ACTION&a=ACTION... (sent by the tests, not
 logged) starts a new script and a new log, so one server serves a whole test
 file. The server exits by itself after --lifetime seconds (default 120).
@@ -129,6 +130,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             doc = json.loads(read(rest))
             doc["count"] = len(doc["data"]) + 1
             self.send_body(200, json.dumps(doc).encode())
+        elif kind == "body":
+            code, _, path = rest.partition(":")
+            self.send_body(int(code), read(path))
         elif kind == "apierror":
             self.send_body(200, b'{"count": 0, "data": [], "error": "Invalid period"}')
         else:
