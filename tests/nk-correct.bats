@@ -58,11 +58,11 @@ SAMPLE=$NK_ROOT/tests/data/nk-correct/chn-deu-usa-prk-kor-2022.tsv
 	assert_equal "$stderr" "nk-correct: 9 rows in, 4 out (3 mirrored, 0 reported by PRK); dropped: 6 not DPRK trade, 0 re-exports (excluded), 0 excluded by rules; 0 rows changed and 1 added by 7 rules"
 }
 
-@test "the default rules are found from the binary's tree, and NKTRADE_DATADIR overrides" {
+@test "the default rules are found from the binary's tree, and NK_DATADIR overrides" {
 	mkdir -p "$BATS_TEST_TMPDIR/d/rules"
 	printf 'rules:\n  - {id: only, source: s, reason: r, match: {counterpart: USA}, exclude: true}\n' \
 		>"$BATS_TEST_TMPDIR/d/rules/corrections.yaml"
-	run --separate-stderr env NKTRADE_DATADIR="$BATS_TEST_TMPDIR/d" nk-correct -q --explain "$SAMPLE"
+	run --separate-stderr env NK_DATADIR="$BATS_TEST_TMPDIR/d" nk-correct -q --explain "$SAMPLE"
 	assert_success
 	assert_equal "$(printf '%s\n' "$output" | cut -f2 | tail -n +2)" "only"
 }

@@ -9,6 +9,36 @@ load lib/common
 	assert_file_exists "$BATS_TEST_TMPDIR/stage/opt/nk/share/man/man1/nk-validate.1"
 }
 
+@test "an installed tree finds its shipped rules and tables from anywhere; NK_DATADIR overrides" {
+	make -s -C "$NK_ROOT" install PREFIX=/opt/nk DESTDIR="$BATS_TEST_TMPDIR/stage"
+	bin=$BATS_TEST_TMPDIR/stage/opt/nk/bin
+	share=$BATS_TEST_TMPDIR/stage/opt/nk/share/nktrade
+	cd "$BATS_TEST_TMPDIR"
+	run --separate-stderr "$bin/nk-correct" --check-rules
+	assert_success
+	assert_regex "$stderr" '^nk-correct: [0-9]+ rules OK in 1 file$'
+	# the whole chain on the shipped Comtrade file, each stage with its tables
+	csv=$(ls "$share"/data/comtrade/*.csv | head -1)
+	run --separate-stderr sh -c "'$bin/nk-fetch-parse' -q '$csv' | '$bin/nk-normalize-hs' -q | '$bin/nk-correct' -q"
+	assert_success
+	assert_regex "$(printf '%s\n' "$output" | sed -n 2p)" '	(X|M)	[A-Z]{3}	'
+	# a changed copy under NK_DATADIR is the one read
+	mkdir -p d && cp -R "$share"/rules "$share"/data d/
+	printf 'rules:\n  - {id: mine, source: s, reason: r, match: {counterpart: USA}, exclude: true}\n' \
+		>d/rules/corrections.yaml
+	NK_DATADIR=$PWD/d run --separate-stderr "$bin/nk-correct" --check-rules
+	assert_equal "$stderr" "nk-correct: 1 rules OK in 1 file"
+	NK_DATADIR=$PWD/none run --separate-stderr "$bin/nk-correct" --check-rules
+	assert_failure 1
+	assert_regex "$stderr" "$PWD/none/rules/corrections.yaml"
+	NK_DATADIR=$PWD/none run --separate-stderr "$bin/nk-fetch-parse" -q "$csv"
+	assert_failure 1
+	assert_regex "$stderr" "$PWD/none/data/countries/m49-iso3.tsv"
+	NK_DATADIR=$PWD/none run --separate-stderr "$bin/nk-normalize-hs" -q </dev/null
+	assert_failure
+	assert_regex "$stderr" "$PWD/none/data/hs/"
+}
+
 @test "make deps as a normal user names the packages to install" {
 	command -v setpriv >/dev/null || skip "setpriv not available"
 	[ "$(id -u)" -eq 0 ] || skip "needs root to drop to another user"

@@ -746,39 +746,6 @@ static void order_rules(ruleset *rs)
 	rs->r = sorted;
 }
 
-/* The shipped rules: $NKTRADE_DATADIR, then beside the binary (an installed
- * tree: bin/../share/nktrade, or the source tree: build/bin/../..), then the
- * compile-time data directory. */
-static char *default_rules(void)
-{
-	const char *tail = "rules/corrections.yaml";
-	char buf[PATH_MAX + 64];
-	const char *env = getenv("NKTRADE_DATADIR");
-	if (env && *env) {
-		snprintf(buf, sizeof buf, "%s/%s", env, tail);
-		return nk_xstrdup(buf);
-	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = 0;
-		char *s = strrchr(exe, '/');
-		if (s)
-			*s = 0;
-		static const char *const rel[] = {"../share/nktrade", "../..", "../../..", 0};
-		for (int i = 0; rel[i]; i++) {
-			snprintf(buf, sizeof buf, "%s/%s/%s", exe, rel[i], tail);
-			char real[PATH_MAX];
-			if (access(buf, R_OK) == 0)
-				return nk_xstrdup(realpath(buf, real) ? real : buf);
-		}
-	}
-#ifdef NK_DATADIR
-	snprintf(buf, sizeof buf, "%s/%s", NK_DATADIR, tail);
-#endif
-	return nk_xstrdup(buf);
-}
-
 /* -------------------------------------------------------------- options */
 
 enum { RE_EXCLUDE, RE_INCLUDE, RE_ONLY };
@@ -1630,7 +1597,7 @@ int main(int argc, char **argv)
 	ruleset rs = {0};
 	char *defrules = NULL;
 	if (!o.nrules) {
-		defrules = default_rules();
+		defrules = nk_datafile("rules/corrections.yaml");
 		o.rules[o.nrules++] = defrules;
 	}
 	size_t cap = 0;

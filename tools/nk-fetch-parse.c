@@ -224,37 +224,9 @@ static char *code_list(const unsigned char *a, const unsigned char *b)
 static char iso3[NCODES][4]; /* "" = no ISO3 */
 static unsigned char known[NCODES];
 
-/* The table: --countries, else $NK_DATA_DIR/countries/, else data/ beside
- * the build tree (build/bin, build/asan/bin), else the installed data. */
-static char *find_countries(void)
-{
-	static const char rel[] = "data/countries/m49-iso3.tsv";
-	const char *env = getenv("NK_DATA_DIR");
-	char buf[PATH_MAX];
-	if (env && *env) {
-		snprintf(buf, sizeof buf, "%s/countries/m49-iso3.tsv", env);
-		return nk_xstrdup(buf);
-	}
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-	if (n > 0) {
-		buf[n] = 0;
-		for (int up = 0; up < 4; up++) {
-			char *s = strrchr(buf, '/');
-			if (!s)
-				break;
-			*s = 0;
-			char cand[PATH_MAX + sizeof rel];
-			snprintf(cand, sizeof cand, "%s/%s", buf, rel);
-			if (access(cand, R_OK) == 0)
-				return nk_xstrdup(cand);
-		}
-	}
-	return nk_xstrdup(NK_DATADIR "/data/countries/m49-iso3.tsv");
-}
-
 static void load_countries(const char *path)
 {
-	char *p = path ? nk_xstrdup(path) : find_countries();
+	char *p = path ? nk_xstrdup(path) : nk_datafile("data/countries/m49-iso3.tsv");
 	char *paths[1] = {p};
 	nk_tsv *t = nk_tsv_open(paths, 1);
 	size_t cm = nk_tsv_need(t, "m49"), ci = nk_tsv_need(t, "iso3");

@@ -7,7 +7,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static const char help[] =
@@ -34,9 +33,9 @@ static const char help[] =
 	"      --motor-spirit=CLASS  class of BEC 321 motor spirit: unclassified\n"
 	"                       (default, Central Statistical Bureau of Latvia, the\n"
 	"                       BEC Rev.4 convention) or consumption (UN Comtrade wiki)\n"
-	"  -d, --data-dir=DIR   read the tables from DIR/hs/ (default: the data/\n"
-	"                       directory of the build tree, $NK_DATADIR/data, or\n"
-	"                       the installed one)\n"
+	"  -d, --data-dir=DIR   read the tables from DIR/hs/ (default:\n"
+	"                       $NK_DATADIR/data if set, else the data/ directory\n"
+	"                       of the build tree or the installed one)\n"
 	"      --rejects=FILE   accepted for uniform pipelines; no row is ever dropped\n"
 	"  -o, --output=FILE    write to FILE (atomically) instead of stdout\n"
 	"  -q, --quiet          no progress and no summary on stderr\n"
@@ -570,45 +569,18 @@ static void load_weights(const char *path)
 	}
 }
 
-static int is_dir_with_tables(const char *d)
-{
-	char p[PATH_MAX + 32];
-	struct stat st;
-	snprintf(p, sizeof p, "%s/hs/nomenclature.tsv", d);
-	return stat(p, &st) == 0;
-}
-
-/* --data-dir, else $NK_DATADIR/data, else data/ above the binary (build
- * tree: build/bin or build/asan/bin), else the compiled-in install path. */
+/* --data-dir, else the shipped tables (nk_datafile). */
 static void find_datadir(const opts *o)
 {
 	if (o->datadir) {
 		snprintf(T.dir, sizeof T.dir, "%s", o->datadir);
 		return;
 	}
-	const char *env = getenv("NK_DATADIR");
-	if (env && *env) {
-		snprintf(T.dir, sizeof T.dir, "%s/data", env);
-		return;
-	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = 0;
-		for (int up = 0; up < 4; up++) {
-			char *s = strrchr(exe, '/');
-			if (!s)
-				break;
-			*s = 0;
-			char d[PATH_MAX + 8];
-			snprintf(d, sizeof d, "%s/data", exe);
-			if (is_dir_with_tables(d)) {
-				snprintf(T.dir, sizeof T.dir, "%s", d);
-				return;
-			}
-		}
-	}
-	snprintf(T.dir, sizeof T.dir, "%s/data", NK_DATADIR);
+	static const char tail[] = "/hs/nomenclature.tsv";
+	char *p = nk_datafile("data/hs/nomenclature.tsv");
+	size_t n = strlen(p) - (sizeof tail - 1);
+	snprintf(T.dir, sizeof T.dir, "%.*s", (int)n, p);
+	free(p);
 }
 
 static void free_tables(void)

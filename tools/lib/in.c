@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <isa-l/igzip_lib.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -349,4 +350,38 @@ void nk_in_close(nk_in *in)
 		close(in->fd);
 	free(in->buf);
 	free(in);
+}
+
+char *nk_datafile(const char *rel)
+{
+	char buf[PATH_MAX + 64];
+	const char *env = getenv("NK_DATADIR");
+	if (env && *env) {
+		snprintf(buf, sizeof buf, "%s/%s", env, rel);
+		return nk_xstrdup(buf);
+	}
+	char dir[PATH_MAX], real[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+	if (n > 0) {
+		dir[n] = 0;
+		char *s = strrchr(dir, '/');
+		if (s) {
+			*s = 0;
+			snprintf(buf, sizeof buf, "%s/../share/nktrade/%s", dir, rel);
+			if (access(buf, R_OK) == 0)
+				return nk_xstrdup(realpath(buf, real) ? real : buf);
+		}
+		for (int up = 0; up < 4 && (s = strrchr(dir, '/')); up++) {
+			*s = 0;
+			snprintf(buf, sizeof buf, "%s/%s", dir, rel);
+			if (access(buf, R_OK) == 0)
+				return nk_xstrdup(buf);
+		}
+	}
+#ifdef NK_DATADIR
+	snprintf(buf, sizeof buf, "%s/%s", NK_DATADIR, rel);
+#else
+	snprintf(buf, sizeof buf, "%s", rel);
+#endif
+	return nk_xstrdup(buf);
 }

@@ -115,6 +115,13 @@ size_t nk_in_read(nk_in *in, void *buf, size_t n);
  * `in`. Returns how many. The next nk_in_line or nk_in_read starts at *p
  * (nk-fetch-parse sniffs JSON without reading a whole one-line document). */
 size_t nk_in_peek(nk_in *in, size_t want, const char **p);
+/* The path of a file shipped with nktrade, `rel` relative to the data root
+ * (the directory that holds rules/ and data/): $NK_DATADIR/rel when
+ * NK_DATADIR is set; else the first that exists of BIN/../share/nktrade/rel
+ * (an installed tree) and DIR/rel for each directory DIR above the binary
+ * (the source tree: build/bin, build/asan/bin); else the compiled-in install
+ * path. Never fails: opening a missing file reports it. Owned: free(). */
+char *nk_datafile(const char *rel);
 const char *nk_in_name(const nk_in *in); /* "-" shows as "<stdin>" */
 long nk_in_lineno(const nk_in *in);	  /* number of the last line returned */
 uint64_t nk_in_bytes(const nk_in *in);	  /* raw (compressed) bytes read */
