@@ -23,6 +23,8 @@ D=$NK_ROOT/tests/cases/nk-fetch-parse/_data
 @test "negative value"                                     { run_case nk-fetch-parse bad-negative; }
 @test "year outside 1962..next year"                       { run_case nk-fetch-parse bad-year; }
 @test "wrong number of fields"                             { run_case nk-fetch-parse bad-fields; }
+@test "rows outside the slice are field-counted too (a comma inside quotes is not a separator)" { run_case nk-fetch-parse bad-fields-outside; }
+@test "--keep-going: a bad row outside the slice is counted as bad, the valid one as outside" { run_case nk-fetch-parse bad-fields-outside-keep-going; }
 @test "required column missing: unknown format"            { run_case nk-fetch-parse bad-missing-column; }
 @test "unterminated quote at end of file"                  { run_case nk-fetch-parse bad-unterminated; }
 @test "unknown format names the expected headers"          { run_case nk-fetch-parse bad-unknown-format; }

@@ -685,6 +685,7 @@ typedef struct {
 	int quoted;
 	nk_str *f;
 	size_t nf, fcap;
+	const char *rest; /* fast_split stopped at its limit: the fields after */
 	char *rec; /* a multi-line record, assembled */
 	size_t reccap;
 	char *ub; /* libcsv's unquoted fields */
@@ -734,6 +735,79 @@ static inline void f_push(rdr *r, const char *p, size_t n)
 	r->nf++;
 }
 
+/* Bits set (SWAR: the x86-64 baseline has no POPCNT instruction, and
+ * libgcc's fallback is a call). */
+static inline unsigned pop64(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555u);
+	x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+	return (unsigned)((x * 0x0101010101010101u) >> 56);
+}
+
+#ifdef __SSE2__
+/* Bit k set where p[k] == c, for k < 64. */
+static inline uint64_t eq64(const char *p, __m128i c)
+{
+	uint64_t m = 0;
+	for (int k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, c)) << (16 * k);
+	}
+	return m;
+}
+#endif
+
+/* How many delimiters `d` in p[0..n) are outside double quotes (p starts
+ * outside; with `quoted` 0, every one counts). */
+static size_t count_delims(const char *p, size_t n, char d, int quoted)
+{
+	size_t c = 0, i = 0;
+	uint64_t in = 0; /* all ones while inside quotes across blocks */
+#ifdef __SSE2__
+	const __m128i v = _mm_set1_epi8(d), q = _mm_set1_epi8('"');
+	for (; i + 64 <= n; i += 64) {
+		uint64_t dm = eq64(p + i, v);
+		if (quoted) {
+			/* inside[k] = parity of the quotes up to k: prefix XOR */
+			uint64_t m = eq64(p + i, q);
+			m ^= m << 1;
+			m ^= m << 2;
+			m ^= m << 4;
+			m ^= m << 8;
+			m ^= m << 16;
+			m ^= m << 32;
+			m ^= in;
+			dm &= ~m;
+			in = (uint64_t)0 - (m >> 63);
+		}
+		c += pop64(dm);
+	}
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + i));
+		uint64_t dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, v));
+		if (quoted) {
+			uint64_t m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, q));
+			m ^= m << 1;
+			m ^= m << 2;
+			m ^= m << 4;
+			m ^= m << 8;
+			m = (m ^ in) & 0xffff;
+			dm &= ~m;
+			in = (uint64_t)0 - (m >> 15);
+		}
+		c += pop64(dm);
+	}
+#endif
+	for (; i < n; i++) {
+		if (quoted && p[i] == '"')
+			in = ~in;
+		else if (p[i] == d && !in)
+			c++;
+	}
+	return c;
+}
+
 /* Split the record into r->f, at most `limit` fields. Returns 1, or 0 if the
  * row needs the full CSV parser (an escaped quote "", text after a closing
  * quote, a quote inside a bare field). */
@@ -742,11 +816,14 @@ static int fast_split(rdr *r, const char *p, size_t n, size_t limit)
 	const char *e = p + n;
 	char d = r->delim;
 	r->nf = 0;
+	r->rest = NULL;
 	if (r->quoted) {
 		/* CSV fields are short: a byte loop beats a memchr call each */
 		for (;;) {
-			if (r->nf == limit)
+			if (r->nf == limit) {
+				r->rest = p;
 				return 1;
+			}
 			const char *q;
 			if (p < e && *p == '"') {
 				for (q = p + 1; q < e && *q != '"'; q++)
@@ -769,8 +846,10 @@ static int fast_split(rdr *r, const char *p, size_t n, size_t limit)
 		}
 	}
 	for (;;) { /* TSV: no quoting */
-		if (r->nf == limit)
+		if (r->nf == limit) {
+			r->rest = p;
 			return 1;
+		}
 		const char *q = memchr(p, d, (size_t)(e - p));
 		const char *fe = q ? q : e;
 		f_push(r, p, (size_t)(fe - p));
@@ -963,7 +1042,15 @@ static void parse_delimited(state *s, rdr *r, const char *hp, size_t hn)
 			continue; /* blank line (e.g. at the end of a file) */
 		}
 		if (quick && fast_split(r, p, n, limit) && r->nf == limit) {
-			if (!quick_select(s, r->f[col[R_REP]], r->f[col[R_PAR]])) {
+			/* outside the slice, with the right number of fields
+			 * (delimiters outside quotes after the limit); any other
+			 * row takes the full parse, which says what is wrong */
+			size_t nf = limit;
+			if (r->rest)
+				nf += count_delims(r->rest, (size_t)(p + n - r->rest), r->delim,
+						   r->quoted) + 1;
+			if ((nf == ncol || (nf == ncol + 1 && p[n - 1] == r->delim)) &&
+			    !quick_select(s, r->f[col[R_REP]], r->f[col[R_PAR]])) {
 				st.read++;
 				st.outside++;
 				continue;

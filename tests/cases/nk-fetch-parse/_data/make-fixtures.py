@@ -63,6 +63,12 @@ bad("bad-number.csv", tmpl, derive(primaryValue="12,5"))
 bad("bad-negative.csv", derive(primaryValue="-5"))
 bad("bad-year.csv", derive(refYear="1950", period="1950", refPeriodId="19500101"))
 bad("bad-fields.csv", tmpl + b',"extra"')
+# outside the slice (partner changed to Germany) the field count is checked
+# too: one row with a field too many, and one whose comma inside quotes is
+# not a separator (valid)
+bad("bad-fields-outside.csv", tmpl,
+    derive(partnerCode="276", partnerISO="DEU", partnerDesc="Germany") + b',"extra"',
+    derive(partnerCode="276", partnerISO="DEU", partnerDesc="Germany, Fed. Rep."))
 bad("bad-missing-column.csv", tmpl, hdr=header.replace(b"primaryValue", b"primaryValueX"))
 # a last row cut inside a quoted field: "C","A","2022 (5 quotes)
 open("bad-unterminated.csv", "wb").write(b"\r\n".join([header, tmpl]) + b'\r\n"C","A","2022\r\n')
