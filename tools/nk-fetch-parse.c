@@ -87,7 +87,8 @@ static const char help[] =
 /* What every format is mapped to before selection and conversion. */
 enum { R_YEAR, R_PERIOD, R_REP, R_PAR, R_P2, R_MOT, R_CUST, R_FLOW, R_FLOWTXT,
        R_CLS, R_HS, R_VALUE, R_CIF, R_FOB, R_NETWGT, R_QTY, R_QTYUNIT,
-       R_QTYCODE, R_ALTQTYUNIT, R_REPDESC, R_PARDESC, R_CMDDESC, R_N };
+       R_QTYCODE, R_ALTQTYUNIT, R_REPDESC, R_PARDESC, R_CMDDESC, R_NETWGTEST,
+       R_QTYEST, R_N };
 
 typedef enum { F_PLUS, F_LEGACY, F_BACI, F_NFMT } fmt_t;
 
@@ -98,17 +99,18 @@ static const char *const colnames[F_NFMT][R_N] = {
 		    "partner2Code", "motCode", "customsCode", "!flowCode", NULL,
 		    "!classificationCode", "!cmdCode", "!primaryValue",
 		    "cifvalue", "fobvalue", "netWgt", "qty", "qtyUnitAbbr",
-		    "qtyUnitCode", NULL, "reporterDesc", "partnerDesc", "cmdDesc"},
+		    "qtyUnitCode", NULL, "reporterDesc", "partnerDesc", "cmdDesc",
+		    "isNetWgtEstimated", "isQtyEstimated"},
 	[F_LEGACY] = {"!Year", "!Period", "!Reporter Code", "!Partner Code",
 		      "2nd Partner Code", "Mode of Transport Code",
 		      "Customs Proc. Code", "!Trade Flow Code", "Trade Flow",
 		      "!Classification", "!Commodity Code", "!Trade Value (US$)",
 		      "CIF Trade Value (US$)", "FOB Trade Value (US$)",
 		      "Netweight (kg)", "Qty", "Qty Unit", "Qty Unit Code",
-		      "Alt Qty Unit", "Reporter", "Partner", "Commodity"},
+		      "Alt Qty Unit", "Reporter", "Partner", "Commodity", NULL, NULL},
 	[F_BACI] = {"!t", NULL, "!i", "!j", NULL, NULL, NULL, NULL, NULL, NULL,
 		    "!k", "!v", NULL, NULL, "q", NULL, NULL, NULL, NULL, NULL,
-		    NULL, NULL},
+		    NULL, NULL, NULL, NULL},
 };
 static const char *const srcname[F_NFMT] = {"comtrade", "comtrade-legacy", "baci"};
 
@@ -604,6 +606,15 @@ static void process(state *s)
 		return (void)bad_row(s, R_HS, "empty commodity code", hs.p, hs.n);
 	/* numbers */
 	int sc = s->fmt == F_BACI ? 1000 : 1;
+	/* Comtrade Plus writes an unknown weight or quantity as an estimated
+	 * 0 (most TOTAL rows): unknown is empty in the contract */
+	nk_dec z;
+	if (eq(v[R_NETWGTEST], "true") &&
+	    nk_dec_parse(v[R_NETWGT].p, v[R_NETWGT].n, &z) == NK_DEC_OK && z == 0)
+		v[R_NETWGT].n = 0;
+	if (eq(v[R_QTYEST], "true") &&
+	    nk_dec_parse(v[R_QTY].p, v[R_QTY].n, &z) == NK_DEC_OK && z == 0)
+		v[R_QTY].n = 0;
 	char nb[5][40];
 	size_t nl[5];
 	if (!num(s, R_VALUE, 0, sc, nb[0], &nl[0]) || !num(s, R_CIF, 0, 1, nb[1], &nl[1]) ||

@@ -117,6 +117,9 @@ w.writerow(L35)
 for r in data:
     p = dict(zip(hdr, r))
     noq = p["qtyUnitCode"] == "-1"
+    # an unknown weight: Plus writes an estimated 0, legacy files leave it
+    # empty (909 of 947 rows in the real legacy HS27 file)
+    nw = "" if p["isNetWgtEstimated"] == "true" and p["netWgt"] == "0" else p["netWgt"]
     w.writerow([p["classificationCode"], p["refYear"], p["period"], p["period"], p["aggrLevel"],
                 "1" if p["isLeaf"] == "true" else "0", *fcode[p["flowCode"]],
                 p["reporterCode"], p["reporterDesc"], p["reporterISO"],
@@ -125,7 +128,7 @@ for r in data:
                 p["customsCode"], p["customsDesc"], p["motCode"], p["motDesc"],
                 p["cmdCode"], p["cmdDesc"], "1" if noq else p["qtyUnitCode"],
                 "No Quantity" if noq else p["qtyUnitAbbr"], "" if noq else p["qty"],
-                "", "", "", p["netWgt"], p["grossWgt"], p["primaryValue"],
+                "", "", "", nw, p["grossWgt"], p["primaryValue"],
                 p["cifvalue"], p["fobvalue"], p["legacyEstimationFlag"]])
 open("formats/same-legacy35.csv", "w", encoding="utf-8", newline="").write(buf.getvalue())
 
