@@ -278,3 +278,17 @@ json_rec() { grep -o '{[^{}]*14121885217\.018[^{}]*}' "$D/formats/same-api.json"
 	assert_success
 	assert_equal "$output" "$want"
 }
+
+@test "JSON: a one-line answer longer than the longest line (64 MiB) is read, same rows as the CSV" {
+	GEN=$NK_BIN/../bench/fetch-parse-gen
+	[ -x "$GEN" ] || fail "no $GEN (make)"
+	"$GEN" 70000 json >"$BATS_TEST_TMPDIR/a.json"
+	"$GEN" 70000 >"$BATS_TEST_TMPDIR/a.csv"
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/a.json")" -gt $((64 << 20)) ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/a.json")" = 0 ]
+	nk-fetch-parse -q -p 408 "$BATS_TEST_TMPDIR/a.csv" >"$BATS_TEST_TMPDIR/csv.tsv"
+	run --separate-stderr nk-fetch-parse -q -p 408 -o "$BATS_TEST_TMPDIR/json.tsv" "$BATS_TEST_TMPDIR/a.json"
+	assert_success
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/json.tsv")" -gt 1000 ]
+	cmp "$BATS_TEST_TMPDIR/json.tsv" "$BATS_TEST_TMPDIR/csv.tsv"
+}

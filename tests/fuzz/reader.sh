@@ -15,7 +15,8 @@ for f in tests/cases/nk-validate/*/stdin tests/cases/nk-validate/*/*.tsv \
 	[ -f "$f" ] && cp "$f" "$w/in/s$i" && i=$((i + 1))
 done
 AFL_QUIET=1 afl-cc -O1 -g -D_GNU_SOURCE -DNK_VERSION='"fuzz"' -Itools/lib \
-	tools/lib/*.c tools/nk-validate.c -o "$w/nk-validate" -lisal -lpthread
+	tools/lib/*.c tools/nk-validate.c -o "$w/nk-validate" \
+	-lisal -lcsv -lyaml -lcurl -lyajl -lz -lm -lpthread
 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 \
 	timeout "$secs" afl-fuzz -i "$w/in" -o "$w/out" -t 2000 -- \
 	"$w/nk-validate" --contract -n @@ >"$w/log" 2>&1 || true
