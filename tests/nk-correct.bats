@@ -74,6 +74,18 @@ SAMPLE=$NK_ROOT/tests/data/nk-correct/chn-deu-usa-prk-kor-2022.tsv
 @test "--explain: rules in order, rows and dollars, no data"                 { run_case nk-correct actions-explain; }
 @test "--reexports include keeps RX/RM rows, flipped"                        { run_case nk-correct reexports-include; }
 @test "--reexports only"                                                     { run_case nk-correct reexports-only; }
+@test "more counterparts than any fixed table holds (3000) all pass, in order" {
+	# every three-letter code from AAA on as a reporter to PRK (the rule
+	# lists are kept per counterpart seen; the table must grow)
+	awk 'BEGIN { print "source\tyear\treporter\tpartner\tflow\ths\tvalue_usd"
+		for (i = 0; i < 3000; i++)
+			printf "comtrade\t2016\t%c%c%c\tPRK\tM\t27\t%d\n", 65 + int(i / 676), 65 + int(i / 26) % 26, 65 + i % 26, i }' \
+		>"$BATS_TEST_TMPDIR/in.tsv"
+	run --separate-stderr timeout 30 nk-correct -q -r "$NK_ROOT/tests/cases/nk-correct/actions/rules.yaml" "$BATS_TEST_TMPDIR/in.tsv"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | wc -l)" 3001
+	assert_equal "$(printf '%s\n' "$output" | tail -1 | cut -f3,9)" "$(printf 'ELJ\tELJ')"
+}
 @test "output is byte-identical across runs and -o equals stdout" {
 	cd "$NK_ROOT/tests/cases/nk-correct/actions"
 	nk-correct -q -r rules.yaml <stdin >"$BATS_TEST_TMPDIR/1"

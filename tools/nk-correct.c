@@ -140,10 +140,8 @@ typedef struct {
 	size_t n;
 	nk_ydoc **docs;
 	size_t ndocs;
-	int **cand_lists; /* per cached counterpart: order indices, -1 ended */
-	uint32_t *cand_key;
-	size_t cand_cap;
-	int *cand_any; /* rules without counterpart */
+	struct cand **cand; /* per counterpart seen, built on first sight */
+	size_t cand_cap, cand_n;
 	/* screen thresholds */
 	const nk_ynode *screen;
 } ruleset;
@@ -809,15 +807,33 @@ static void parse_opts(opts *o, int argc, char **argv)
 
 /* ------------------------------------------------------------ candidates */
 
-static const int *candidates(ruleset *rs, uint32_t cp)
+/* The rules that can fire for a counterpart, in order; a hash table of
+ * them by counterpart, grown as counterparts are seen. */
+typedef struct cand {
+	uint32_t cp;
+	int l[]; /* order indices, -1 ended */
+} candset;
+
+static void cand_put(candset **tab, size_t cap, candset *c)
 {
-	size_t h = (cp * 2654435761u) & (rs->cand_cap - 1);
-	while (rs->cand_lists[h]) {
-		if (rs->cand_key[h] == cp)
-			return rs->cand_lists[h];
-		h = (h + 1) & (rs->cand_cap - 1);
+	size_t h = (c->cp * 2654435761u) & (cap - 1);
+	while (tab[h])
+		h = (h + 1) & (cap - 1);
+	tab[h] = c;
+}
+
+static const candset *candidates(ruleset *rs, uint32_t cp)
+{
+	if (rs->cand_cap) {
+		size_t h = (cp * 2654435761u) & (rs->cand_cap - 1);
+		for (; rs->cand[h]; h = (h + 1) & (rs->cand_cap - 1))
+			if (rs->cand[h]->cp == cp)
+				return rs->cand[h];
 	}
-	int *l = nk_xmalloc((rs->n + 1) * sizeof *l), k = 0;
+	candset *c = nk_xmalloc(sizeof *c + (rs->n + 1) * sizeof *c->l);
+	memset(c, 0, sizeof *c);
+	c->cp = cp;
+	int k = 0;
 	for (size_t i = 0; i < rs->n; i++) {
 		const rule *r = &rs->r[i];
 		if (r->act == A_CIF_NONE)
@@ -829,12 +845,23 @@ static const int *candidates(ruleset *rs, uint32_t cp)
 			if (j == r->ncp)
 				continue;
 		}
-		l[k++] = (int)i;
+		c->l[k++] = (int)i;
 	}
-	l[k] = -1;
-	rs->cand_key[h] = cp;
-	rs->cand_lists[h] = l;
-	return l;
+	c->l[k] = -1;
+	if (2 * (rs->cand_n + 1) > rs->cand_cap) { /* keep the table half empty */
+		size_t ncap = rs->cand_cap ? 2 * rs->cand_cap : 64;
+		candset **nt = nk_xmalloc(ncap * sizeof *nt);
+		memset(nt, 0, ncap * sizeof *nt);
+		for (size_t i = 0; i < rs->cand_cap; i++)
+			if (rs->cand[i])
+				cand_put(nt, ncap, rs->cand[i]);
+		free(rs->cand);
+		rs->cand = nt;
+		rs->cand_cap = ncap;
+	}
+	cand_put(rs->cand, rs->cand_cap, c);
+	rs->cand_n++;
+	return c;
 }
 
 /* --------------------------------------------------------------- the run */
@@ -1053,7 +1080,7 @@ static void process_row(run *R)
 	static size_t fcap;
 	const nk_str *fin = f;
 
-	const int *cand = candidates(rs, cpc);
+	const int *cand = candidates(rs, cpc)->l;
 	for (int ci = 0; cand[ci] >= 0; ci++) {
 		rule *r = &rs->r[cand[ci]];
 		if (r->has_years && !ys_has(&r->years, year))
@@ -1154,7 +1181,7 @@ static void process_row(run *R)
 				cp = (nk_str){r->to_cp, 3};
 				cpc = r->to_cp_code;
 				/* continue with the rules of the new counterpart */
-				const int *nc = candidates(rs, cpc);
+				const int *nc = candidates(rs, cpc)->l;
 				int k = 0;
 				while (nc[k] >= 0 && nc[k] <= cand[ci])
 					k++;
@@ -1578,10 +1605,8 @@ static void free_rules(ruleset *rs)
 	}
 	free(rs->r);
 	for (size_t i = 0; i < rs->cand_cap; i++)
-		free(rs->cand_lists[i]);
-	free(rs->cand_lists);
-	free(rs->cand_key);
-	free(rs->cand_any);
+		free(rs->cand[i]);
+	free(rs->cand);
 	for (size_t i = 0; i < rs->ndocs; i++)
 		nk_ydoc_free(rs->docs[i]);
 	free(rs->docs);
@@ -1604,10 +1629,6 @@ int main(int argc, char **argv)
 	for (int i = 0; i < o.nrules; i++)
 		load_file(&rs, o.rules[i], &cap);
 	order_rules(&rs);
-	rs.cand_cap = 1024;
-	rs.cand_lists = nk_xmalloc(rs.cand_cap * sizeof *rs.cand_lists);
-	memset(rs.cand_lists, 0, rs.cand_cap * sizeof *rs.cand_lists);
-	rs.cand_key = nk_xmalloc(rs.cand_cap * sizeof *rs.cand_key);
 	if (o.check_only) {
 		if (!o.co.quiet)
 			nk_warn("%zu rules OK in %d file%s", rs.n, o.nrules,
