@@ -1142,6 +1142,8 @@ static int jkey(nk_str key)
 	return -1;
 }
 
+_Static_assert(R_N <= 32, "json_rec keeps the keys seen in a 32-bit mask");
+
 static void json_rec(void *arg, uint64_t rec, const nk_json_field *f, size_t n)
 {
 	state *s = arg;

@@ -376,11 +376,13 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 		json_why(x, x->why, x->whycap);
 		return refuse(x, RETRY); /* a garbled body may come right next time */
 	}
-	if (x->j->records >= NK_FETCH_MAX_RECORDS) { /* no need for the rest */
+	if (x->j->records >= NK_FETCH_MAX_RECORDS) {
+		/* no need for the rest (the API sends no more than its cap;
+		 * the records counted so far may run past it by a piece) */
 		snprintf(x->why, x->whycap,
-			 "response holds %llu records, the API's limit per call: the "
+			 "response holds %d records, the API's limit per call: the "
 			 "result is probably cut; split the query (fewer periods, "
-			 "reporters or codes)", (unsigned long long)x->j->records);
+			 "reporters or codes)", NK_FETCH_MAX_RECORDS);
 		return refuse(x, FATAL);
 	}
 	return len;
