@@ -696,7 +696,7 @@ typedef struct {
 	int quoted;
 	nk_str *f;
 	size_t nf, fcap;
-	const char *rest; /* fast_split stopped at its limit: the fields after */
+	size_t ndelim; /* delimiters outside quotes in the current record */
 	char *rec; /* a multi-line record, assembled */
 	size_t reccap;
 	char *ub; /* libcsv's unquoted fields */
@@ -706,29 +706,6 @@ typedef struct {
 	int csv_err;
 	struct csv_parser cp;
 } rdr;
-
-/* Parity of the number of '"' in p[0..n): 1 = odd (a quoted field goes on
- * past the end of the line). */
-static unsigned quote_parity(const char *p, size_t n)
-{
-	unsigned m = 0;
-	size_t i = 0;
-#ifdef __SSE2__
-	const __m128i q = _mm_set1_epi8('"');
-	for (; i + 16 <= n; i += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(p + i));
-		m ^= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, q));
-	}
-	m ^= m >> 8;
-	m ^= m >> 4;
-	m ^= m >> 2;
-	m ^= m >> 1;
-	m &= 1;
-#endif
-	for (; i < n; i++)
-		m ^= p[i] == '"';
-	return m;
-}
 
 static void f_grow(rdr *r)
 {
@@ -770,8 +747,10 @@ static inline uint64_t eq64(const char *p, __m128i c)
 #endif
 
 /* How many delimiters `d` in p[0..n) are outside double quotes (p starts
- * outside; with `quoted` 0, every one counts). */
-static size_t count_delims(const char *p, size_t n, char d, int quoted)
+ * outside; with `quoted` 0, every one counts); *odd = 1 if the quotes are
+ * unbalanced at the end (a quoted field goes on past the line). One pass:
+ * the record's width and whether it spans lines. */
+static size_t count_delims(const char *p, size_t n, char d, int quoted, unsigned *odd)
 {
 	size_t c = 0, i = 0;
 	uint64_t in = 0; /* all ones while inside quotes across blocks */
@@ -816,6 +795,7 @@ static size_t count_delims(const char *p, size_t n, char d, int quoted)
 		else if (p[i] == d && !in)
 			c++;
 	}
+	*odd = (unsigned)(in & 1);
 	return c;
 }
 
@@ -827,14 +807,11 @@ static int fast_split(rdr *r, const char *p, size_t n, size_t limit)
 	const char *e = p + n;
 	char d = r->delim;
 	r->nf = 0;
-	r->rest = NULL;
 	if (r->quoted) {
 		/* CSV fields are short: a byte loop beats a memchr call each */
 		for (;;) {
-			if (r->nf == limit) {
-				r->rest = p;
+			if (r->nf == limit)
 				return 1;
-			}
 			const char *q;
 			if (p < e && *p == '"') {
 				for (q = p + 1; q < e && *q != '"'; q++)
@@ -857,10 +834,8 @@ static int fast_split(rdr *r, const char *p, size_t n, size_t limit)
 		}
 	}
 	for (;;) { /* TSV: no quoting */
-		if (r->nf == limit) {
-			r->rest = p;
+		if (r->nf == limit)
 			return 1;
-		}
 		const char *q = memchr(p, d, (size_t)(e - p));
 		const char *fe = q ? q : e;
 		f_push(r, p, (size_t)(fe - p));
@@ -915,7 +890,9 @@ static int next_record(rdr *r, const char **rec, size_t *len, long *line)
 	if (!nk_in_line(r->in, &l, &n))
 		return 0;
 	*line = nk_in_lineno(r->in);
-	if (r->quoted && quote_parity(l, n)) {
+	unsigned odd;
+	r->ndelim = count_delims(l, n, r->delim, r->quoted, &odd);
+	if (odd) {
 		size_t k = 0;
 		size_t q = 1;
 		for (;;) {
@@ -934,10 +911,12 @@ static int next_record(rdr *r, const char **rec, size_t *len, long *line)
 				nk_die(1, "%s:%ld: quoted field longer than %zu MiB",
 				       nk_in_name(r->in), *line, NK_LINE_MAX >> 20);
 			r->rec[k++] = '\n';
-			q ^= quote_parity(l, n);
+			count_delims(l, n, r->delim, 1, &odd);
+			q ^= odd;
 		}
 		l = r->rec;
 		n = k;
+		r->ndelim = count_delims(l, n, r->delim, 1, &odd);
 	}
 	if (n && l[n - 1] == '\r')
 		n--;
@@ -1054,12 +1033,9 @@ static void parse_delimited(state *s, rdr *r, const char *hp, size_t hn)
 		}
 		if (quick && fast_split(r, p, n, limit) && r->nf == limit) {
 			/* outside the slice, with the right number of fields
-			 * (delimiters outside quotes after the limit); any other
-			 * row takes the full parse, which says what is wrong */
-			size_t nf = limit;
-			if (r->rest)
-				nf += count_delims(r->rest, (size_t)(p + n - r->rest), r->delim,
-						   r->quoted) + 1;
+			 * (delimiters outside quotes, counted by next_record); any
+			 * other row takes the full parse, which says what is wrong */
+			size_t nf = r->ndelim + 1;
 			if ((nf == ncol || (nf == ncol + 1 && p[n - 1] == r->delim)) &&
 			    !quick_select(s, r->f[col[R_REP]], r->f[col[R_PAR]])) {
 				st.read++;
