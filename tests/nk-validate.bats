@@ -112,3 +112,4 @@ load lib/common
 	b=$(nk-validate "$NK_ROOT/tests/cases/nk-validate/contract-ok/stdin" | md5sum)
 	assert_equal "$a" "$b"
 }
+

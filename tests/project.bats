@@ -103,3 +103,21 @@ nktrade: run as root:  apt-get install no-such-package-nktrade"
 	done
 	[ "$n" -ge 1 ]
 }
+
+@test "an error after 1 MB of output leaves stdout with whole rows only" {
+	# nk-fetch-parse writes a row field by field, and long commodity texts
+	# make buffer ends fall inside rows; the bad value comes after ~4.7 MB
+	h='Classification,Year,Period,Period Desc.,Aggregate Level,Is Leaf Code,Trade Flow Code,Trade Flow,Reporter Code,Reporter,Reporter ISO,Partner Code,Partner,Partner ISO,Commodity Code,Commodity,Qty Unit Code,Qty Unit,Qty,Netweight (kg),Trade Value (US$),Flag'
+	awk -v h="$h" 'BEGIN { print h; d = "Commodity text repeated"
+		for (k = 0; k < 5; k++) d = d " " d
+		for (i = 0; i < 20000; i++)
+			printf "H4,2016,2016,2016,2,0,1,Import,156,China,CHN,408,DPRK,PRK,27,\"%s %d\",1,No Quantity,,,%d,0\n", substr(d, 1, 100 + i % 97), i, i + 1
+		print "H4,2016,2016,2016,2,0,1,Import,156,China,CHN,408,DPRK,PRK,27,x,1,No Quantity,,,12x5,0" }' \
+		>"$BATS_TEST_TMPDIR/in.csv"
+	run --separate-stderr sh -c "nk-fetch-parse -q '$BATS_TEST_TMPDIR/in.csv' | cat >'$BATS_TEST_TMPDIR/out'"
+	assert_regex "$stderr" "in.csv:20002: field 'Trade Value \(US\\$\)': not a number: '12x5'"
+	out=$BATS_TEST_TMPDIR/out
+	[ "$(wc -c <"$out")" -gt 1000000 ]
+	[ "$(tail -c 1 "$out" | od -An -c | tr -d ' ')" = '\n' ]
+	assert_equal "$(awk -F'\t' 'NF != 19' "$out" | wc -l)" 0
+}

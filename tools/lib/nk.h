@@ -198,7 +198,9 @@ struct nk_out {
 	int fd;
 	char *path, *tmp; /* owned */
 };
-void nk_out_flush(nk_out *o);
+/* The buffer is written in whole lines while the stream runs (a line begun
+ * stays buffered), so a stream cut by a fatal error ends with a whole row. */
+void nk_out_flush(nk_out *o); /* everything, at once */
 void nk_out_slow(nk_out *o, const void *p, size_t n);
 static inline void nk_out_write(nk_out *o, const void *p, size_t n)
 {
@@ -212,8 +214,9 @@ static inline void nk_out_write(nk_out *o, const void *p, size_t n)
 static inline void nk_out_byte(nk_out *o, char c)
 {
 	if (o->len == o->cap)
-		nk_out_flush(o);
-	o->buf[o->len++] = c;
+		nk_out_slow(o, &c, 1);
+	else
+		o->buf[o->len++] = c;
 }
 static inline void nk_out_str(nk_out *o, nk_str s) { nk_out_write(o, s.p, s.n); }
 void nk_out_cstr(nk_out *o, const char *s);

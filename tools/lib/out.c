@@ -105,9 +105,27 @@ void nk_out_flush(nk_out *o)
 	o->len = 0;
 }
 
+/* Make room by writing the complete lines in the buffer and keeping the
+ * line begun, so that whatever a fatal error leaves on a stream ends with
+ * a whole row. A buffer with no '\n' (a line longer than it) is written. */
+static void flush_lines(nk_out *o)
+{
+	const char *nl = memrchr(o->buf, '\n', o->len);
+	size_t k = nl ? (size_t)(nl - o->buf) + 1 : o->len;
+	write_all(o, o->buf, k);
+	memmove(o->buf, o->buf + k, o->len - k);
+	o->len -= k;
+}
+
 void nk_out_slow(nk_out *o, const void *p, size_t n)
 {
-	nk_out_flush(o);
+	flush_lines(o);
+	if (o->cap - o->len >= n) {
+		memcpy(o->buf + o->len, p, n);
+		o->len += n;
+		return;
+	}
+	nk_out_flush(o); /* a line longer than the buffer */
 	if (n >= o->cap)
 		write_all(o, p, n);
 	else {
