@@ -125,6 +125,19 @@ no_cache_entry() {
 	cmp "$output" "$OK"
 }
 
+@test "fetch: 503 with Retry-After as an HTTP date 3 s ahead waits until then" {
+	start_server "status:503:date+3" "ok:$OK"
+	t0=$(date +%s%N)
+	run --separate-stderr fetch
+	t1=$(date +%s%N)
+	assert_success
+	assert_equal "$(requests)" 2
+	# the date has whole seconds: 2 or 3 s from when it was read
+	[ $(( (t1 - t0) / 1000000 )) -ge 1900 ] || fail "waited only $(( (t1 - t0) / 1000000 )) ms"
+	[[ $stderr == *": HTTP 503: test server refused key ***; try 2 of 5 in "[23]" s" ]]
+	cmp "$output" "$OK"
+}
+
 @test "fetch: 5xx backs off exponentially and gives up after --tries with a clear error" {
 	start_server "status:503"
 	NK_FETCH_BACKOFF_MS=100 run --separate-stderr fetch --tries 3

@@ -9,7 +9,8 @@ takes the next ACTION; the last one repeats. Every request is logged as
 fixture path):
   ok:FILE               200 with FILE
   status:CODE[:SECS]    CODE with a JSON error body that echoes the key it got
-                        (the client must not print it); Retry-After: SECS
+                        (the client must not print it); Retry-After: SECS,
+                        or with SECS written date+N the HTTP date N s from now
   slow:SECS:FILE        wait SECS before answering, then 200 with FILE
   drip:SECS:FILE        200 with FILE, sent in 20 pieces over SECS
   trunc:FILE            200, Content-Length of FILE, half of it, then close
@@ -22,6 +23,7 @@ A request for /_reset?log=FILE&a=ACTION&a=ACTION... (sent by the tests, not
 logged) starts a new script and a new log, so one server serves a whole test
 file. The server exits by itself after --lifetime seconds (default 120).
 """
+import email.utils
 import http.server
 import json
 import os
@@ -96,6 +98,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             code, _, secs = rest.partition(":")
             body = json.dumps({"statusCode": int(code),
                                "message": "test server refused key %s" % key}).encode()
+            if secs.startswith("date"):  # the HTTP-date form, N s from now
+                # ("date+N"; a '+' that came through a query string is a space)
+                secs = email.utils.formatdate(time.time() + float(secs[4:].strip("+ ")),
+                                              usegmt=True)
             self.send_body(int(code), body, [("Retry-After", secs)] if secs else [])
         elif kind == "slow":
             secs, _, path = rest.partition(":")
