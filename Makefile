@@ -30,7 +30,7 @@ $(B)/libnk.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $^
 $(B)/bin/%: tools/%.c $(B)/libnk.a $(LIBHDR) | $(B)/bin
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/libnk.a $(LDLIBS)
-$(B)/unit/%: tests/unit/%.c $(B)/libnk.a $(LIBHDR) | $(B)/unit
+$(B)/unit/%: tests/unit/%.c tests/unit/check.h $(B)/libnk.a $(LIBHDR) | $(B)/unit
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itools/lib -o $@ $< $(B)/libnk.a $(LDLIBS)
 $(B)/bench/%: tests/bench/%.c $(B)/libnk.a $(LIBHDR) | $(B)/bench
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itools/lib -o $@ $< $(B)/libnk.a $(LDLIBS)

@@ -5,16 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int passed, failed;
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (cond)                                                      \
-			passed++;                                              \
-		else {                                                         \
-			failed++;                                              \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);  \
-		}                                                              \
-	} while (0)
+#include "check.h"
 
 /* Every record as "rec N: key=T:val key=T:val ...\n" (T: s n b o). */
 static char got[4096];
@@ -209,6 +200,5 @@ int main(void)
 	test_top();
 	test_errors();
 	test_limits();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return CHECK_REPORT();
 }

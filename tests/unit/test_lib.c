@@ -5,16 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int passed, failed;
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (cond)                                                      \
-			passed++;                                              \
-		else {                                                         \
-			failed++;                                              \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);  \
-		}                                                              \
-	} while (0)
+#include "check.h"
 
 static int dec(const char *s, nk_dec *v) { return nk_dec_parse(s, strlen(s), v); }
 
@@ -273,6 +264,5 @@ int main(int argc, char **argv)
 	test_out();
 	test_in();
 	test_layout();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return CHECK_REPORT();
 }
