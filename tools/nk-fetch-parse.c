@@ -744,7 +744,31 @@ static inline uint64_t eq64(const char *p, __m128i c)
 	}
 	return m;
 }
+
+/* Bit k set where p[k] == c, for k < 16. */
+static inline uint64_t eq16(const char *p, __m128i c)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)p);
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, c));
+}
 #endif
+
+/* Of a block's delimiter bits `dm`, those outside quotes, from its quote
+ * bits `qm` and *in (all ones when the block starts inside quotes); `top` is
+ * the block's last bit. Sets *in for the next block. */
+static inline uint64_t outside_quotes(uint64_t dm, uint64_t qm, uint64_t *in, int top)
+{
+	/* inside[k] = parity of the quotes up to k: prefix XOR */
+	qm ^= qm << 1;
+	qm ^= qm << 2;
+	qm ^= qm << 4;
+	qm ^= qm << 8;
+	qm ^= qm << 16;
+	qm ^= qm << 32;
+	qm ^= *in;
+	*in = (uint64_t)0 - (qm >> top & 1);
+	return dm & ~qm;
+}
 
 /* How many delimiters `d` in p[0..n) are outside double quotes (p starts
  * outside; with `quoted` 0, every one counts); *odd = 1 if the quotes are
@@ -758,34 +782,14 @@ static size_t count_delims(const char *p, size_t n, char d, int quoted, unsigned
 	const __m128i v = _mm_set1_epi8(d), q = _mm_set1_epi8('"');
 	for (; i + 64 <= n; i += 64) {
 		uint64_t dm = eq64(p + i, v);
-		if (quoted) {
-			/* inside[k] = parity of the quotes up to k: prefix XOR */
-			uint64_t m = eq64(p + i, q);
-			m ^= m << 1;
-			m ^= m << 2;
-			m ^= m << 4;
-			m ^= m << 8;
-			m ^= m << 16;
-			m ^= m << 32;
-			m ^= in;
-			dm &= ~m;
-			in = (uint64_t)0 - (m >> 63);
-		}
+		if (quoted)
+			dm = outside_quotes(dm, eq64(p + i, q), &in, 63);
 		c += pop64(dm);
 	}
 	for (; i + 16 <= n; i += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(p + i));
-		uint64_t dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, v));
-		if (quoted) {
-			uint64_t m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, q));
-			m ^= m << 1;
-			m ^= m << 2;
-			m ^= m << 4;
-			m ^= m << 8;
-			m = (m ^ in) & 0xffff;
-			dm &= ~m;
-			in = (uint64_t)0 - (m >> 15);
-		}
+		uint64_t dm = eq16(p + i, v);
+		if (quoted)
+			dm = outside_quotes(dm, eq16(p + i, q), &in, 15);
 		c += pop64(dm);
 	}
 #endif
