@@ -29,6 +29,7 @@ D=$NK_ROOT/tests/cases/nk-fetch-parse/_data
 @test "unterminated quote at end of file"                  { run_case nk-fetch-parse bad-unterminated; }
 @test "unknown format names the expected headers"          { run_case nk-fetch-parse bad-unknown-format; }
 @test "truncated gzip is an error"                         { run_case nk-fetch-parse bad-truncated-gzip; }
+@test "gzip with a wrong CRC-32 is an error"               { run_case nk-fetch-parse bad-gzip-checksum; }
 @test "missing input file"                                 { run_case nk-fetch-parse no-such-file; }
 @test "empty input"                                        { run_case nk-fetch-parse empty-input; }
 @test "- reads stdin between files"                        { run_case nk-fetch-parse stdin-dash; }

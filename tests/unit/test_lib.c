@@ -169,6 +169,22 @@ static void test_in(void)
 	CHECK(nk_in_line(in, &l, &n) && n == 1 && l[0] == 'y');
 	CHECK(!nk_in_line(in, &l, &n));
 	nk_in_close(in);
+	/* members and lines cross the inflater's stage (256 KiB) and ring slot
+	 * (1 MiB) ends: 700000 numbered lines, ~4.7 MB, in two members */
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && seq 1 400000 | gzip -c > big.gz && seq 400001 700000 | gzip -1 -c >> big.gz", dir);
+	CHECK(system(cmd) == 0);
+	snprintf(p, sizeof p, "%s/big.gz", dir);
+	in = nk_in_open(p);
+	long k = 0;
+	ok = 1;
+	while (nk_in_line(in, &l, &n)) {
+		char num[16];
+		int w = snprintf(num, sizeof num, "%ld", ++k);
+		ok &= (size_t)w == n && !memcmp(l, num, n);
+	}
+	CHECK(ok && k == 700000);
+	nk_in_close(in);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	CHECK(system(cmd) == 0);
 }

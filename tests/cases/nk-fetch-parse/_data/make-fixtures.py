@@ -75,6 +75,10 @@ open("bad-unterminated.csv", "wb").write(b"\r\n".join([header, tmpl]) + b'\r\n"C
 open("bad-unknown-format.csv", "wb").write(b"a,b,c\r\n1,2,3\r\n")
 gz = gzip.compress(b"\r\n".join([header, tmpl]) + b"\r\n", mtime=0)
 open("bad-truncated.csv.gz", "wb").write(gz[: len(gz) // 2])
+# the whole member, its CRC-32 (the trailer's first 4 bytes) with one bit flipped
+crc = bytearray(gz)
+crc[-8] ^= 1
+open("bad-checksum.csv.gz", "wb").write(bytes(crc))
 
 # 6. the same facts in every format (DERIVED by conversion, for the
 #    cross-format identity test). From plus-real-subset.csv (real rows):
