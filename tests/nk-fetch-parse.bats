@@ -293,3 +293,26 @@ json_rec() { grep -o '{[^{}]*14121885217\.018[^{}]*}' "$D/formats/same-api.json"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/json.tsv")" -gt 1000 ]
 	cmp "$BATS_TEST_TMPDIR/json.tsv" "$BATS_TEST_TMPDIR/csv.tsv"
 }
+
+# Legacy names the unit, Plus abbreviates it; the legacy unit code gives the
+# Plus form (UN Comtrade Reference Tables), so units agree across formats.
+@test "legacy quantity units come out as Plus abbreviations (8 kg, 7 l)" {
+	f=$NK_ROOT/data/comtrade/comtrade_HS6_270900_DPRK_rows_2000-2018.csv
+	run --separate-stderr nk-fetch-parse -q "$f"
+	assert_success
+	# the real file: 38 rows with code 8 "Weight in kilograms", 2 with 7 "Volume in litres"
+	[ "$(printf '%s\n' "$output" | tail -n +2 | cut -f16 | sort | uniq -c | tr -s ' ')" = " 38 kg
+ 2 l" ]
+}
+
+@test "legacy unit code 2 in a Latin-1 file gives UTF-8 m², not transcoded twice" {
+	# derived from a real row: Qty Unit Code 8 set to 2, one Latin-1 byte (é) in a name
+	src="$D/comtrade_2013_156_CHN_270900_all_partners.csv"
+	{ head -1 "$src"; grep -m1 ',408,' "$src" | sed 's/,8,Weight in kilograms,/,2,Area in square metres,/; s/Korea/Cor\xe9e/'; } \
+		>"$BATS_TEST_TMPDIR/l1.csv"
+	run --separate-stderr nk-fetch-parse -q "$BATS_TEST_TMPDIR/l1.csv"
+	assert_success
+	row=$(printf '%s\n' "$output" | sed -n 2p)
+	[ "$(printf '%s' "$row" | cut -f16)" = "m²" ]
+	[[ "$row" == *"Corée"* ]]
+}

@@ -270,6 +270,27 @@ static void parse_codes(const char *opt, const char *list, unsigned char *set)
 	free(dup);
 }
 
+/* Legacy Comtrade names the quantity unit ("Weight in kilograms"), Comtrade
+ * Plus writes its abbreviation ("kg"); both number the units alike. The
+ * legacy code gives the Plus form, so a unit reads the same from every
+ * format. Codes and abbreviations: UN Comtrade Reference Tables, "Quantity
+ * Unit" (the WCO recommended units; 1 is "No Quantity"). */
+static const char *const qty_units[] = {
+	[2] = "m\xc2\xb2", [3] = "1000 kWh", [4] = "m", [5] = "u", [6] = "2u",
+	[7] = "l", [8] = "kg", [9] = "1000u", [10] = "u (jeu/pack)", [11] = "12u",
+	[12] = "m\xc2\xb3", [13] = "carat",
+};
+
+/* The abbreviation for a legacy unit code, else `text` unchanged. */
+static nk_str qty_abbr(nk_str code, nk_str text)
+{
+	int64_t c;
+	if (nk_int_parse(code.p, code.n, &c) == 0 && c >= 0 &&
+	    c < (int64_t)(sizeof qty_units / sizeof *qty_units) && qty_units[c])
+		return (nk_str){qty_units[c], strlen(qty_units[c])};
+	return text;
+}
+
 /* ------------------------------------------------------------- counters */
 
 enum { G_P2, G_MOT, G_CUST, G_WORLD, G_SUBFLOW, G_CLS, G_N };
@@ -633,8 +654,7 @@ static void process(state *s)
 		if (nk_dec_parse(v[R_ALTQTYUNIT].p, v[R_ALTQTYUNIT].n, &d) == NK_DEC_OK)
 			q = v[R_ALTQTYUNIT];
 	}
-	if ((s->fmt == F_PLUS && eq(v[R_QTYCODE], "-1")) ||
-	    (s->fmt == F_LEGACY && eq(v[R_QTYCODE], "1")))
+	if (eq(v[R_QTYCODE], "-1") || (s->fmt == F_LEGACY && eq(v[R_QTYCODE], "1")))
 		q.n = 0, qu.n = 0;
 	nk_str saveq = v[R_QTY];
 	v[R_QTY] = q;
@@ -652,6 +672,8 @@ static void process(state *s)
 	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
 		if (!to_utf8(s, texts[i], &v[texts[i]], &off))
 			return;
+	if (s->fmt == F_LEGACY) /* after transcoding: the table is UTF-8 */
+		v[R_QTYUNIT] = qty_abbr(v[R_QTYCODE], v[R_QTYUNIT]);
 	if (rep >= NCODES || !known[rep] || par >= NCODES || !known[par])
 		st.unknown++;
 	st.kept++;
