@@ -80,11 +80,6 @@ D=$NK_ROOT/tests/cases/nk-fetch-parse/_data
 	[ "$output" = "$plain" ]
 }
 
-@test "a write error (full disk) is exit 1" {
-	run --separate-stderr nk-fetch-parse -q "$D/plus-real-subset.csv" -o /dev/full
-	assert_failure 1
-}
-
 @test "--rejects: every guard's row with its reason and rule, file and line" {
 	rej=$BATS_TEST_TMPDIR/rej.tsv
 	run --separate-stderr nk-fetch-parse -q --rejects "$rej" "$D/plus-guards.csv"

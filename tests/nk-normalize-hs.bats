@@ -140,13 +140,6 @@ copy_data() {
 	assert_equal "$(printf '%s\n' "$output" | wc -l)" 11
 }
 
-@test "write error (/dev/full) is exit 1" {
-	# (never -o /dev/full: -o renames a temp file onto its target)
-	run --separate-stderr bash -c "nk-normalize-hs -q '$NK_ROOT/tests/cases/nk-normalize-hs/real-crude/stdin' >/dev/full"
-	assert_failure 1
-	assert_equal "$stderr" "nk-normalize-hs: write error: standard output: No space left on device"
-}
-
 @test "the shipped tables are what data/hs/build.py derives from data/hs/src" {
 	run python3 "$NK_ROOT/data/hs/build.py" --check
 	assert_success

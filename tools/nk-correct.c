@@ -1689,9 +1689,7 @@ int main(int argc, char **argv)
 		explain(&R);
 	if (o.screen)
 		screen_report(&R);
-	nk_out_close(R.out);
-	nk_out_close(R.rej);
-	nk_out_close(R.aud);
+	nk_out_close_all((nk_out *[]){R.out, R.rej, R.aud}, 3);
 	char rr[96] = "";
 	if (R.rerun)
 		snprintf(rr, sizeof rr, ", %llu added by an earlier run (made again)",

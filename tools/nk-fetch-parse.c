@@ -1326,8 +1326,7 @@ int main(int argc, char **argv)
 	free(fetched);
 	free(qrep);
 	free(qpar);
-	nk_out_close(s.rej);
-	nk_out_close(s.out);
+	nk_out_close_all((nk_out *[]){s.out, s.rej}, 2);
 	if (!o.co.quiet)
 		summary();
 	return 0;

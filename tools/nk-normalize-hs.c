@@ -1170,9 +1170,7 @@ int main(int argc, char **argv)
 	if (!o.co.quiet)
 		summary(&R);
 	nk_tsv_close(R.t);
-	nk_out_close(R.out);
-	if (rej)
-		nk_out_close(rej);
+	nk_out_close_all((nk_out *[]){R.out, rej}, 2);
 	nk_layout_free(R.lay);
 	free(R.slot);
 	free(R.cur);

@@ -20,6 +20,8 @@ static const char help[] =
 	"                       values (year, flow, hs_rev, ISO3 codes, decimals)\n"
 	"  -r, --require=COLS   also require these columns (comma-separated)\n"
 	"  -n, --no-output      check only, write nothing to standard output\n"
+	"      --rejects=FILE   accepted for uniform pipelines: a header only (a bad\n"
+	"                       row is an error, never dropped)\n"
 	"  -o, --output=FILE    write to FILE (atomically) instead of stdout\n"
 	"  -q, --quiet          no progress and no summary on stderr\n"
 	"  -h, --help           show this help and exit\n"
@@ -139,6 +141,7 @@ int main(int argc, char **argv)
 		nk_out_write(out, t->hdr, t->hdrlen);
 		nk_out_byte(out, '\n');
 	}
+	nk_out *rej = nk_rej_open(o.co.rejects, t->col, t->ncol);
 	nk_progress_start(o.co.quiet);
 	while (nk_tsv_next(t)) {
 		if (o.contract)
@@ -153,7 +156,7 @@ int main(int argc, char **argv)
 	uint64_t rows = t->rows;
 	size_t ncol = t->ncol;
 	nk_tsv_close(t);
-	nk_out_close(out);
+	nk_out_close_all((nk_out *[]){out, rej}, 2);
 	if (!o.co.quiet && o.no_output)
 		nk_warn("valid: %llu rows, %zu columns", (unsigned long long)rows, ncol);
 	return 0;

@@ -185,18 +185,26 @@ size_t nk_unescape(const char *src, size_t n, char *dst);
 typedef struct nk_out nk_out;
 
 /* path NULL or "-" = stdout. Otherwise a temp file beside `path` that
- * nk_out_close renames onto it; until then an exit removes it. Dies if the
- * file cannot be created. Owned: free with nk_out_close. */
+ * nk_out_close renames onto it: an unnamed one (O_TMPFILE), so that even a
+ * SIGKILL leaves nothing; where the file system has none, a named one that an
+ * exit or signal removes. Dies if the file cannot be created. Owned: free
+ * with nk_out_close. */
 nk_out *nk_out_open(const char *path);
 /* Flush, fsync and close; rename a file into place; for stdout also check
  * fclose(stdout). Dies (exit 1) on any write error; EPIPE exits 0 quietly. */
 void nk_out_close(nk_out *o);
+/* Close the outputs of one run together (NULL entries skipped): all are
+ * flushed, synced and checked before any file is renamed into place, so a
+ * write error on one (--rejects on a full disk) leaves no -o file of the
+ * others either. Frees them all. */
+void nk_out_close_all(nk_out *const *v, size_t n);
 
 struct nk_out {
 	char *buf;
 	size_t len, cap;
 	int fd;
 	char *path, *tmp; /* owned */
+	int anon;	  /* fd is an unnamed O_TMPFILE file, linked in at close */
 };
 /* The buffer is written in whole lines while the stream runs (a line begun
  * stays buffered), so a stream cut by a fatal error ends with a whole row. */

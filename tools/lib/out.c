@@ -28,6 +28,17 @@ static void tmp_forget(const char *t)
 			tmps[i] = NULL;
 }
 
+/* Register a temp file for removal at exit or signal. */
+static void tmp_remember(char *t)
+{
+	for (int i = 0; i < MAX_TMP; i++)
+		if (!tmps[i]) {
+			tmps[i] = t;
+			return;
+		}
+	nk_die(1, "too many output files");
+}
+
 static const char *oname(const nk_out *o)
 {
 	return o->path ? o->path : "standard output";
@@ -79,24 +90,52 @@ nk_out *nk_out_open(const char *path)
 	free(real);
 	path = o->path;
 	size_t n = strlen(path);
-	o->tmp = nk_xmalloc(n + 16);
+	o->tmp = nk_xmalloc(n + 40);
+	/* An unnamed file in the target's directory (O_TMPFILE): a run killed
+	 * even by SIGKILL leaves nothing; nk_out_close links it in. Where the
+	 * file system has no O_TMPFILE (or /proc, to link it by), a named
+	 * temp file, removed on exit and on SIGINT/SIGTERM/SIGHUP. */
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? nk_xstrdup(path) : nk_xstrdup(".");
+	if (slash)
+		dir[slash == path ? 1 : slash - path] = '\0';
+	o->fd = access("/proc/self/fd", X_OK) == 0
+			? open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666) : -1;
+	free(dir);
+	if (o->fd >= 0) {
+		o->anon = 1;
+		return o;
+	}
 	memcpy(o->tmp, path, n);
 	memcpy(o->tmp + n, ".tmp.XXXXXX", 12);
-	int slot = -1;
-	for (int i = 0; i < MAX_TMP && slot < 0; i++)
-		if (!tmps[i])
-			slot = i;
-	if (slot < 0)
-		nk_die(1, "too many output files");
 	o->fd = mkstemp(o->tmp);
 	if (o->fd < 0)
 		nk_die(1, "%s: cannot create: %s", path, strerror(errno));
-	tmps[slot] = o->tmp;
+	tmp_remember(o->tmp);
 	/* mkstemp makes 0600; give the file the mode a plain creat would */
 	mode_t um = umask(0);
 	umask(um);
 	fchmod(o->fd, 0666 & ~um);
 	return o;
+}
+
+/* Give the unnamed file a temp name beside the target (registered, so an
+ * exit or signal before the rename removes it; a rename cannot be done onto
+ * an existing FILE by linkat alone). */
+static void link_anon(nk_out *o)
+{
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", o->fd);
+	size_t n = strlen(o->path) + 40;
+	for (int i = 0;; i++) {
+		snprintf(o->tmp, n, "%s.tmp.%ld.%d", o->path, (long)getpid(), i);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, o->tmp, AT_SYMLINK_FOLLOW) == 0) {
+			tmp_remember(o->tmp);
+			return;
+		}
+		if (errno != EEXIST || i == 100)
+			nk_die(1, "%s: cannot create: %s", o->path, strerror(errno));
+	}
 }
 
 void nk_out_flush(nk_out *o)
@@ -168,10 +207,10 @@ void nk_out_int(nk_out *o, int64_t v)
 	nk_out_write(o, s, (size_t)(e - s));
 }
 
-void nk_out_close(nk_out *o)
+/* Everything written and synced, the file linked under its temp name: only
+ * the rename is left. Dies on any error (the temp files are removed). */
+static void out_finish(nk_out *o)
 {
-	if (!o)
-		return;
 	nk_out_flush(o);
 	if (o->fd == 1) {
 		/* anything printed through stdio too */
@@ -179,19 +218,41 @@ void nk_out_close(nk_out *o)
 			nk_exit_now(0);
 		if (fclose(stdout) == EOF)
 			nk_die(1, "write error: standard output: %s", strerror(errno));
-	} else {
-		if (fsync(o->fd) < 0 && errno != EINVAL && errno != EROFS)
-			nk_die(1, "write error: %s: %s", o->path, strerror(errno));
-		if (close(o->fd) < 0)
-			nk_die(1, "write error: %s: %s", o->path, strerror(errno));
-		if (o->tmp && rename(o->tmp, o->path) < 0)
+		return;
+	}
+	if (fsync(o->fd) < 0 && errno != EINVAL && errno != EROFS)
+		nk_die(1, "write error: %s: %s", o->path, strerror(errno));
+	if (o->anon)
+		link_anon(o);
+	if (close(o->fd) < 0)
+		nk_die(1, "write error: %s: %s", o->path, strerror(errno));
+}
+
+static void out_commit(nk_out *o)
+{
+	if (o->fd != 1 && o->tmp) {
+		if (rename(o->tmp, o->path) < 0)
 			nk_die(1, "%s: cannot rename into place: %s", o->path,
 			       strerror(errno));
-		if (o->tmp)
-			tmp_forget(o->tmp);
+		tmp_forget(o->tmp);
 	}
 	free(o->tmp);
 	free(o->path);
 	free(o->buf);
 	free(o);
+}
+
+void nk_out_close_all(nk_out *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i])
+			out_finish(v[i]);
+	for (size_t i = 0; i < n; i++)
+		if (v[i])
+			out_commit(v[i]);
+}
+
+void nk_out_close(nk_out *o)
+{
+	nk_out_close_all(&o, 1);
 }
