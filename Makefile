@@ -21,7 +21,7 @@ UNITS    := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNITSRC))
 BENCHSRC := $(wildcard tests/bench/*.c)
 BENCHES  := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCHSRC))
 
-.PHONY: all deps check run install uninstall clean bench asan man
+.PHONY: all deps check run install uninstall clean bench asan man fuzz
 all: $(BINS) $(UNITS) $(BENCHES)
 
 $(B)/lib/%.o: tools/lib/%.c $(LIBHDR) | $(B)/lib
@@ -57,6 +57,12 @@ run: deps
 
 bench: all
 	@sh tests/bench/run.sh
+
+# AFL++ (Debian afl++) on the reader, the JSON reader and the rule loader, one
+# after the other, FUZZ_SECS each (default 600); never part of check.
+FUZZ_SECS = 600
+fuzz:
+	@for f in tests/fuzz/*.sh; do echo "$$f:"; sh $$f $(FUZZ_SECS) || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/nktrade

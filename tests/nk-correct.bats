@@ -153,6 +153,29 @@ SAMPLE=$NK_ROOT/tests/data/nk-correct/chn-deu-usa-prk-kor-2022.tsv
 @test "empty source"                       { run_case nk-correct empty-source; }
 @test "exclude: false"                     { run_case nk-correct exclude-false; }
 @test "two YAML documents"                 { run_case nk-correct two-documents; }
+@test "a NUL in a scalar"                  { run_case nk-correct nul-in-scalar; }
+@test "duplicate keys: the first repeated in file order" { run_case nk-correct duplicate-key-order; }
+@test "nesting 100,000 deep: an error at level 65, not a stack overflow" {
+	# found with tests/fuzz/rules.sh's list of hostile inputs: parse_node
+	# recursed once per level and crashed (SIGSEGV) on "[[[[..."
+	f=$BATS_TEST_TMPDIR/deep.yaml
+	{ printf 'rules: '; head -c 100000 /dev/zero | tr '\0' '['; } >"$f"
+	run --separate-stderr nk-correct --check-rules -r "$f"
+	assert_failure 1
+	assert_equal "$stderr" "nk-correct: $f:1:71: lists and mappings nested deeper than 64 levels"
+	{ printf 'rules:\n'; for i in $(seq 0 99); do printf '%*s- \n' $((i * 2)) ''; done; } >"$f"
+	run --separate-stderr nk-correct --check-rules -r "$f"
+	assert_failure 1
+	assert_equal "$stderr" "nk-correct: $f:65:127: lists and mappings nested deeper than 64 levels"
+}
+@test "a mapping of 100,000 keys is checked for duplicates in well under 20 s" {
+	# the pairwise check took 42 s (quadratic); the sorted one 0.2 s
+	f=$BATS_TEST_TMPDIR/wide.yaml
+	seq 1 100000 | mawk 'BEGIN { print "rules: []"; print "x:" } { print "  k" $1 ": 1" } END { print "  k7: 2" }' >"$f"
+	run --separate-stderr timeout 20 nk-correct --check-rules -r "$f"
+	assert_failure 1
+	assert_equal "$stderr" "nk-correct: $f:100003:3: duplicate key 'k7' (first at line 9)"
+}
 @test "missing rule file"                  { run_case nk-correct no-such-rules; }
 @test "overlapping rules without after: conflict" { run_case nk-correct conflict; }
 @test "a reassign conflicts with rules on its target" { run_case nk-correct reassign-moves-into-conflict; }

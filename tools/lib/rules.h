@@ -7,7 +7,8 @@
  * Supported YAML: block and flow mappings and sequences, plain and quoted
  * scalars, comments. Anchors, aliases and tags are rejected (a rule file is
  * read by people; it must say what it means where it says it). Duplicate
- * keys in a mapping are an error. Scalars are kept as text exactly as
+ * keys in a mapping, a NUL character in a scalar and lists or mappings
+ * nested deeper than 64 levels are errors. Scalars are kept as text exactly as
  * written (`hs: 0101` is the text "0101"); the getters type them.
  */
 #ifndef NK_RULES_H
@@ -37,7 +38,8 @@ typedef struct {
 
 /* Load one YAML file ("-" = stdin). Dies (exit 1) on a missing file, a YAML
  * syntax error ("FILE:LINE:COL: <libyaml problem> <context>"), several
- * documents, an alias/anchor/tag or a duplicate key. Owned: free with
+ * documents, an alias/anchor/tag, a duplicate key, a NUL in a scalar or
+ * nesting deeper than 64 levels. Owned: free with
  * nk_ydoc_free. */
 nk_ydoc *nk_ydoc_load(const char *path);
 void nk_ydoc_free(nk_ydoc *d);
