@@ -181,6 +181,16 @@ SAMPLE=$NK_ROOT/tests/data/nk-correct/chn-deu-usa-prk-kor-2022.tsv
 @test "a reassign conflicts with rules on its target" { run_case nk-correct reassign-moves-into-conflict; }
 @test "after: an unknown id, did you mean" { run_case nk-correct after-unknown; }
 @test "after: cycle"                       { run_case nk-correct after-cycle; }
+@test "after: two rules after the same one still conflict" { run_case nk-correct after-branch-conflict; }
+@test "3,000 rules chained by after: are checked for conflicts in well under 20 s" {
+	# the pairwise search of the after: graph was cubic (2,000 rules: 18 s)
+	f=$BATS_TEST_TMPDIR/chain.yaml
+	seq 0 2999 | mawk 'BEGIN { print "rules:" }
+		{ printf "  - {id: r%d, source: s, reason: r, match: {counterpart: CHN}, scale: 2%s}\n", $1, $1 ? ", after: r" ($1 - 1) : "" }' >"$f"
+	run --separate-stderr timeout 20 nk-correct --check-rules -r "$f"
+	assert_success
+	assert_equal "$stderr" "nk-correct: 3000 rules OK in 1 file"
+}
 @test "a bad rule file writes no output byte" {
 	cd "$NK_ROOT/tests/cases/nk-correct/conflict"
 	run --separate-stderr nk-correct -r rules.yaml "$SAMPLE"
