@@ -217,7 +217,12 @@ opened_in() {
 		assert_failure 1
 		assert_equal "$stderr" "$n: dir: read error: Is a directory"
 		assert_file_not_exists out
-		# the inputs are checked before the first output byte
+		# every input is checked before the first output byte (a big first
+		# input would otherwise be on stdout already)
+		run --separate-stderr bash -c "set -o pipefail; $t -q $ARGS '$BIG' dir | wc -c"
+		assert_failure 1
+		assert_equal "$stderr" "$n: dir: read error: Is a directory"
+		assert_output 0
 		run --separate-stderr "$t" -q $ARGS "$SMALL" "$PWD/missing" "$SMALL"
 		assert_failure 1
 		assert_equal "$stderr" "$n: $PWD/missing: cannot open: No such file or directory"

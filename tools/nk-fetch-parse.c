@@ -1304,8 +1304,7 @@ int main(int argc, char **argv)
 		npaths = 1;
 	}
 	for (int i = 0; i < npaths; i++)
-		if (strcmp(paths[i], "-") && access(paths[i], R_OK))
-			nk_in_close(nk_in_open(paths[i])); /* dies with the reason */
+		nk_in_check(paths[i]);
 
 	s.out = nk_out_open(o.co.output);
 	s.rej = nk_rej_open(o.co.rejects, outcols, NOUT);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define IN_BUF (1u << 20)  /* line buffer */
@@ -164,6 +165,17 @@ static void *gz_thread(void *arg)
 	free(zbuf);
 	free(stage);
 	return NULL;
+}
+
+void nk_in_check(const char *path)
+{
+	struct stat sb;
+	if (!strcmp(path, "-"))
+		return;
+	if (access(path, R_OK) < 0)
+		nk_in_close(nk_in_open(path)); /* dies with the reason */
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		nk_die(1, "%s: read error: %s", path, strerror(EISDIR));
 }
 
 nk_in *nk_in_open(const char *path)

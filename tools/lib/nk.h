@@ -96,6 +96,10 @@ typedef struct nk_in nk_in;
 /* Open `path` ("-" = stdin). Dies if it cannot be opened. Owned: free with
  * nk_in_close. `path` is borrowed until nk_in_close. */
 nk_in *nk_in_open(const char *path);
+/* Die as nk_in_open or its first read would if `path` ("-" passes) cannot be
+ * opened or is a directory, without opening it (a FIFO is left unread). For
+ * checking every input before the first output byte. */
+void nk_in_check(const char *path);
 /* Next line without its '\n' (a final line without '\n' is returned too).
  * *line is borrowed: valid until the next call on `in` or nk_in_close.
  * At least NK_IN_SLACK readable (initialised, meaningless) bytes follow

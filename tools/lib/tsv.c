@@ -183,8 +183,7 @@ nk_tsv *nk_tsv_open(char *const *paths, int npaths)
 	t->paths = paths;
 	t->npaths = npaths;
 	for (int i = 0; i < npaths; i++)
-		if (strcmp(paths[i], "-") && access(paths[i], R_OK) < 0)
-			nk_in_close(nk_in_open(paths[i])); /* dies with the reason */
+		nk_in_check(paths[i]);
 	t->in = nk_in_open(paths[0]);
 	t->file = nk_in_name(t->in);
 	const char *line;
