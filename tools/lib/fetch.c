@@ -5,7 +5,6 @@
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,83 +229,6 @@ static int is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* ------------------------------------------------------------ cache entry */
-
-/* The entry being written while the body comes in: an unnamed file in the
- * cache directory (O_TMPFILE: a killed run leaves nothing), given a temp
- * name and renamed onto the entry only once the body has passed the check.
- * Where the file system has no O_TMPFILE: a named temp beside the entry
- * (nk_out_open's, removed on exit and on signals). */
-typedef struct {
-	int fd;
-	nk_out *named;
-	const char *path;
-} centry;
-
-static void cache_open(centry *c, const char *dir, const char *path)
-{
-	c->path = path;
-	c->named = NULL;
-	c->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
-	if (c->fd >= 0)
-		return;
-	c->named = nk_out_open(path);
-	c->fd = c->named->fd;
-}
-
-/* Empty it for the next try. */
-static void cache_reset(centry *c)
-{
-	if (ftruncate(c->fd, 0) < 0 || lseek(c->fd, 0, SEEK_SET) < 0)
-		nk_die(1, "cache %s: cannot truncate: %s", c->path, strerror(errno));
-}
-
-static void cache_write(centry *c, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(c->fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			nk_die(1, "cache %s: write error: %s", c->path, strerror(errno));
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-/* The body is whole and checked: put it in place. */
-static void cache_commit(centry *c)
-{
-	if (c->named) {
-		nk_out_close(c->named); /* fsync, rename */
-		return;
-	}
-	if (fsync(c->fd) < 0 && errno != EINVAL && errno != EROFS)
-		nk_die(1, "cache %s: write error: %s", c->path, strerror(errno));
-	char proc[64];
-	snprintf(proc, sizeof proc, "/proc/self/fd/%d", c->fd);
-	size_t n = strlen(c->path) + 48;
-	char *tmp = nk_xmalloc(n);
-	for (int i = 0;; i++) {
-		snprintf(tmp, n, "%s.tmp.%ld.%d", c->path, (long)getpid(), i);
-		if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0)
-			break;
-		if (errno != EEXIST || i == 100)
-			nk_die(1, "cache %s: cannot create: %s", c->path, strerror(errno));
-	}
-	if (close(c->fd) < 0) {
-		unlink(tmp);
-		nk_die(1, "cache %s: write error: %s", c->path, strerror(errno));
-	}
-	if (rename(tmp, c->path) < 0) {
-		int e = errno;
-		unlink(tmp);
-		nk_die(1, "cache %s: cannot rename into place: %s", c->path, strerror(e));
-	}
-	free(tmp);
-}
-
 /* ---------------------------------------------------------------- network */
 
 enum { OK, RETRY, FATAL };
@@ -326,7 +248,7 @@ typedef struct {
 	/* this try's body */
 	long status;	 /* HTTP status, read at the first byte (0: none yet) */
 	uint64_t bytes;	 /* body bytes so far */
-	centry *cache;	 /* a 200 body goes here ... */
+	nk_out *cache;	 /* a 200 body goes here ... */
 	nk_json *j;	 /* ... and through the checker */
 	buf err;	 /* any other body: its first ERR_KEEP bytes */
 	int verdict;	 /* RETRY or FATAL when the body was refused midway, else -1 */
@@ -371,7 +293,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 		snprintf(x->why, x->whycap, "response larger than %zu MiB", BODY_MAX >> 20);
 		return refuse(x, FATAL);
 	}
-	cache_write(x->cache, p, len);
+	nk_out_write(x->cache, p, len);
 	if (nk_json_feed(x->j, p, len)) {
 		json_why(x, x->why, x->whycap);
 		return refuse(x, RETRY); /* a garbled body may come right next time */
@@ -527,7 +449,7 @@ static int attempt(xfer *x, char *why, size_t cap, long *retry_after)
 	x->whycap = cap;
 	nk_json_free(x->j);
 	x->j = nk_json_new(NULL, NULL);
-	cache_reset(x->cache);
+	nk_out_rewind(x->cache); /* empty for this try */
 	*retry_after = -1;
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
 	CURLcode rc = curl_easy_perform(h);
@@ -588,8 +510,10 @@ char *nk_fetch(const nk_fetch_opts *o)
 			nk_die(2, "COMTRADE_KEY contains a control character");
 	char *dir = cache_dir(o);
 	make_dir(dir); /* fail before the download, not after */
-	centry cache;
-	cache_open(&cache, dir, path);
+	/* the body goes to an unnamed file in the cache directory (see
+	 * nk_out_open: a killed run leaves nothing), renamed onto the entry
+	 * only once it has passed the check */
+	nk_out *cache = nk_out_open(path);
 	free(dir);
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -609,7 +533,7 @@ char *nk_fetch(const nk_fetch_opts *o)
 		nk_die(1, "out of memory");
 	long timeout = o->timeout > 0 ? o->timeout : 60;
 	xfer x = {.h = h, .key = key, .progress = !o->quiet && isatty(2),
-		  .timeout = timeout, .cache = &cache};
+		  .timeout = timeout, .cache = cache};
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "nktrade/" NK_VERSION);
@@ -652,7 +576,7 @@ char *nk_fetch(const nk_fetch_opts *o)
 	if (rc == FATAL)
 		nk_die(1, "%s: %s", url, why);
 
-	cache_commit(&cache);
+	nk_out_close(cache);
 	nk_json_free(x.j);
 	free(x.err.p);
 	free(url);

@@ -213,6 +213,10 @@ struct nk_out {
 /* The buffer is written in whole lines while the stream runs (a line begun
  * stays buffered), so a stream cut by a fatal error ends with a whole row. */
 void nk_out_flush(nk_out *o); /* everything, at once */
+/* Drop everything written so far (buffer and file) to start over: a download
+ * retried from its first byte. Dies if the output cannot be truncated (a
+ * pipe). */
+void nk_out_rewind(nk_out *o);
 void nk_out_slow(nk_out *o, const void *p, size_t n);
 static inline void nk_out_write(nk_out *o, const void *p, size_t n)
 {

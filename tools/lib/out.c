@@ -144,6 +144,13 @@ void nk_out_flush(nk_out *o)
 	o->len = 0;
 }
 
+void nk_out_rewind(nk_out *o)
+{
+	o->len = 0;
+	if (ftruncate(o->fd, 0) < 0 || lseek(o->fd, 0, SEEK_SET) < 0)
+		nk_die(1, "%s: cannot truncate: %s", oname(o), strerror(errno));
+}
+
 /* Make room by writing the complete lines in the buffer and keeping the
  * line begun, so that whatever a fatal error leaves on a stream ends with
  * a whole row. A buffer with no '\n' (a line longer than it) is written. */
