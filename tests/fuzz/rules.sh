@@ -10,27 +10,18 @@
 # actions/stdin. Work dir: /tmp/nk-fuzz-rules; crashes land in its
 # out/default/crashes/, hangs (over 2 s) in hangs/; the script prints the
 # counts. A clean "FILE:LINE:COL: ..." error with exit 1 is a success.
-set -eu
-cd "$(dirname "$0")/../.."
-secs=${1:-600}
-w=/tmp/nk-fuzz-rules
-rm -rf "$w" && mkdir -p "$w/in"
+. "$(dirname "$0")/lib.sh"
+fuzz_setup rules
 cp rules/corrections.yaml "$w/in/corrections.yaml"
 for d in tests/cases/nk-correct/*/; do
 	[ -f "$d/rules.yaml" ] && cp "$d/rules.yaml" "$w/in/$(basename "$d").yaml"
 done
 cp tests/fuzz/rules-seeds/*.yaml "$w/in/"
 cp tests/cases/nk-correct/actions/stdin "$w/rows.tsv"
-AFL_QUIET=1 afl-cc -O1 -g -D_GNU_SOURCE -DNK_VERSION='"fuzz"' \
-	-DNK_DATADIR='"/nonexistent"' -Itools/lib tools/lib/*.c \
-	tools/nk-correct.c -o "$w/nk-correct" \
-	-lisal -lcsv -lyaml -lcurl -lyajl -lz -lm -lpthread
+fuzz_build nk-correct
 # The seed rule file must apply cleanly, or the fuzzer would test nothing.
 "$w/nk-correct" -q -r tests/cases/nk-correct/actions/rules.yaml -o /dev/null \
 	"$w/rows.tsv" ||
 	{ echo "rules.sh: the seed does not run; not fuzzing" >&2; exit 1; }
-AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 \
-	timeout "$secs" afl-fuzz -i "$w/in" -o "$w/out" -t 2000 \
-	-x tests/fuzz/rules.dict -- \
-	"$w/nk-correct" -q -r @@ -o /dev/null "$w/rows.tsv" >"$w/log" 2>&1 || true
-grep -E 'execs_done|saved_crashes|saved_hangs' "$w/out/default/fuzzer_stats"
+fuzz_run "${1:-600}" -x tests/fuzz/rules.dict -- \
+	"$w/nk-correct" -q -r @@ -o /dev/null "$w/rows.tsv"
