@@ -331,30 +331,6 @@ typedef struct {
 
 /* ------------------------------------------------------------ text output */
 
-static int utf8_ok(const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = p[i];
-		if (c < 0x80) { i++; continue; }
-		size_t k;
-		unsigned min;
-		if ((c & 0xe0) == 0xc0) k = 1, min = 0x80, c &= 0x1f;
-		else if ((c & 0xf0) == 0xe0) k = 2, min = 0x800, c &= 0x0f;
-		else if ((c & 0xf8) == 0xf0) k = 3, min = 0x10000, c &= 0x07;
-		else return 0;
-		for (size_t j = 1; j <= k; j++) {
-			if (i + j >= n || (p[i + j] & 0xc0) != 0x80)
-				return 0;
-			c = (c << 6) | (p[i + j] & 0x3f);
-		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		i += k + 1;
-	}
-	return 1;
-}
-
 static int all_ascii(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -381,9 +357,9 @@ static int to_utf8(state *s, int field, nk_str *t, size_t *off)
 	if (all_ascii(t->p, t->n))
 		return 1;
 	if (s->enc == 0)
-		s->enc = utf8_ok((const unsigned char *)t->p, t->n) ? 1 : 2;
+		s->enc = nk_utf8_ok(t->p, t->n, NULL) ? 1 : 2;
 	if (s->enc == 1) {
-		if (!utf8_ok((const unsigned char *)t->p, t->n))
+		if (!nk_utf8_ok(t->p, t->n, NULL))
 			return bad_row(s, field, "invalid UTF-8 (try --encoding=latin1)", t->p, t->n);
 		return 1;
 	}

@@ -88,6 +88,15 @@ static void test_text(void)
 	CHECK(nk_text_check("\xf0\x9f\x98\x80", 4, &at) == NULL);    /* emoji */
 	CHECK(nk_text_check("a\0b", 3, &at) != NULL && at == 1);
 	CHECK(nk_text_check("ab\r", 3, &at) != NULL && at == 2);
+	CHECK(!strcmp(nk_text_check("ab\r", 3, &at), "CRLF line end (contract TSV ends lines with LF only)"));
+	CHECK(!strcmp(nk_text_check("a\rb", 3, &at), "carriage return inside a value (write it as \\r)"));
+	/* nk_utf8_ok alone: the offset of the first bad sequence, or none */
+	CHECK(nk_utf8_ok("C\xc3\xb4te", 5, &at) == 1);
+	CHECK(nk_utf8_ok("ab\xc3\xb4\xf4x", 6, &at) == 0 && at == 4);
+	CHECK(nk_utf8_ok("\xf4\x90\x80\x80", 4, NULL) == 0); /* above U+10FFFF */
+	CHECK(nk_utf8_ok("\xc1\xbf", 2, NULL) == 0);	       /* overlong */
+	CHECK(nk_utf8_ok("\xef\xbf\xbf", 3, NULL) == 1);	       /* U+FFFF */
+	CHECK(nk_utf8_ok("", 0, NULL) == 1);
 	char d[16];
 	CHECK(nk_unescape("a\\tb\\\\c\\n", 9, d) == 6 && !memcmp(d, "a\tb\\c\n", 6));
 	CHECK(nk_unescape("a\\x", 3, d) == (size_t)-1);

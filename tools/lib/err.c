@@ -1,4 +1,5 @@
-/* err.c - messages, exit, common options, progress. See nk.h. */
+/* err.c - messages, exit (and the temp files every exit removes), common
+ * options, progress. See nk.h. */
 #include "nk.h"
 
 #include <errno.h>
@@ -13,11 +14,43 @@
 
 const char *nk_prog = "nk";
 
-void nk_tmp_cleanup(void); /* out.c */
+/* ------------------------------------------------------- temp files */
+
+/* The temp files not yet committed: every way out but a committed success
+ * (nk_exit_now, exit, a signal) removes them, so the list lives here, beside
+ * those ways out. */
+#define MAX_TMP 16
+static char *volatile tmps[MAX_TMP];
+
+static void tmp_cleanup(void)
+{
+	for (int i = 0; i < MAX_TMP; i++)
+		if (tmps[i])
+			unlink(tmps[i]);
+}
+
+void nk_tmp_add(char *path)
+{
+	for (int i = 0; i < MAX_TMP; i++)
+		if (!tmps[i]) {
+			tmps[i] = path;
+			return;
+		}
+	nk_die(1, "too many output files");
+}
+
+void nk_tmp_forget(const char *path)
+{
+	for (int i = 0; i < MAX_TMP; i++)
+		if (tmps[i] == path)
+			tmps[i] = NULL;
+}
+
+/* ------------------------------------------------------- exit, messages */
 
 static void on_signal(int sig)
 {
-	nk_tmp_cleanup(); /* only unlink(): async-signal-safe */
+	tmp_cleanup(); /* only unlink(): async-signal-safe */
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -30,7 +63,7 @@ void nk_init(char **argv)
 	setenv("LC_ALL", "C", 1);
 	setlocale(LC_ALL, "C");
 	signal(SIGPIPE, SIG_IGN);
-	atexit(nk_tmp_cleanup);
+	atexit(tmp_cleanup);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
@@ -42,7 +75,7 @@ void nk_init(char **argv)
 _Noreturn void nk_exit_now(int status)
 {
 	fflush(stdout);
-	nk_tmp_cleanup();
+	tmp_cleanup();
 	_exit(status);
 }
 

@@ -44,6 +44,11 @@ extern const char *nk_prog;
 /* Remove uncommitted -o temp files and _exit(status) at once (no atexit
  * handlers, no stdio flush beyond stdout). Every fatal path ends here. */
 _Noreturn void nk_exit_now(int status);
+/* The registry of temp files that nk_exit_now, exit and SIGINT/SIGTERM/
+ * SIGHUP remove (nk_out registers its named temp files until the rename).
+ * `path` is borrowed until nk_tmp_forget. Dies past 16 files. */
+void nk_tmp_add(char *path);
+void nk_tmp_forget(const char *path);
 /* "nk-TOOL: <message>\n" on stderr, nk_exit_now(status). */
 _Noreturn void nk_die(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -131,10 +136,22 @@ long nk_in_lineno(const nk_in *in);	  /* number of the last line returned */
 uint64_t nk_in_bytes(const nk_in *in);	  /* raw (compressed) bytes read */
 void nk_in_close(nk_in *in);
 
+
+/* ------------------------------------------------------------ text (text.c) */
+
+/* The contract's text rules, in one leaf that calls nothing else here. */
+
+/* Whether p[0..n) is valid UTF-8: no overlong forms, no surrogates, nothing
+ * above U+10FFFF, no sequence cut at the end. 1 = valid; 0 = not, and *at
+ * (if `at` is not NULL) is the offset of the first bad sequence. */
+int nk_utf8_ok(const char *p, size_t n, size_t *at);
 /* Check one line of contract TSV text: no NUL, no CR, valid UTF-8. Returns
  * NULL if fine, else a static message ("invalid UTF-8", ...) and sets *at to
  * the offending byte offset. */
 const char *nk_text_check(const char *p, size_t n, size_t *at);
+/* The static message for p[at], a NUL or a CR in a line of n bytes (a CR
+ * at the end is a CRLF line end). */
+const char *nk_text_bad_byte(const char *p, size_t n, size_t at);
 
 /* -------------------------------------------------------------------- TSV */
 

@@ -9,35 +9,6 @@
 #include <unistd.h>
 
 #define OUT_BUF (256u << 10)
-#define MAX_TMP 16
-
-/* Temp files not yet committed; unlinked by nk_tmp_cleanup at exit/signal. */
-static char *volatile tmps[MAX_TMP];
-
-void nk_tmp_cleanup(void)
-{
-	for (int i = 0; i < MAX_TMP; i++)
-		if (tmps[i])
-			unlink(tmps[i]);
-}
-
-static void tmp_forget(const char *t)
-{
-	for (int i = 0; i < MAX_TMP; i++)
-		if (tmps[i] == t)
-			tmps[i] = NULL;
-}
-
-/* Register a temp file for removal at exit or signal. */
-static void tmp_remember(char *t)
-{
-	for (int i = 0; i < MAX_TMP; i++)
-		if (!tmps[i]) {
-			tmps[i] = t;
-			return;
-		}
-	nk_die(1, "too many output files");
-}
 
 static const char *oname(const nk_out *o)
 {
@@ -111,7 +82,7 @@ nk_out *nk_out_open(const char *path)
 	o->fd = mkstemp(o->tmp);
 	if (o->fd < 0)
 		nk_die(1, "%s: cannot create: %s", path, strerror(errno));
-	tmp_remember(o->tmp);
+	nk_tmp_add(o->tmp);
 	/* mkstemp makes 0600; give the file the mode a plain creat would */
 	mode_t um = umask(0);
 	umask(um);
@@ -130,7 +101,7 @@ static void link_anon(nk_out *o)
 	for (int i = 0;; i++) {
 		snprintf(o->tmp, n, "%s.tmp.%ld.%d", o->path, (long)getpid(), i);
 		if (linkat(AT_FDCWD, proc, AT_FDCWD, o->tmp, AT_SYMLINK_FOLLOW) == 0) {
-			tmp_remember(o->tmp);
+			nk_tmp_add(o->tmp);
 			return;
 		}
 		if (errno != EEXIST || i == 100)
@@ -241,7 +212,7 @@ static void out_commit(nk_out *o)
 		if (rename(o->tmp, o->path) < 0)
 			nk_die(1, "%s: cannot rename into place: %s", o->path,
 			       strerror(errno));
-		tmp_forget(o->tmp);
+		nk_tmp_forget(o->tmp);
 	}
 	free(o->tmp);
 	free(o->path);

@@ -9,71 +9,6 @@
 #include <emmintrin.h>
 #endif
 
-/* ---------------------------------------------------------- text checks */
-
-static int utf8_ok(const unsigned char *s, size_t n, size_t *at)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t k;
-		unsigned min;
-		unsigned cp;
-		if (c >= 0xc2 && c <= 0xdf) {
-			k = 1; min = 0x80; cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			k = 2; min = 0x800; cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			k = 3; min = 0x10000; cp = c & 0x07;
-		} else {
-			*at = i;
-			return 0;
-		}
-		for (size_t j = 1; j <= k; j++) {
-			if (i + j >= n || (s[i + j] & 0xc0) != 0x80) {
-				*at = i;
-				return 0;
-			}
-			cp = (cp << 6) | (s[i + j] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-			*at = i;
-			return 0;
-		}
-		i += k + 1;
-	}
-	return 1;
-}
-
-static const char *bad_byte(const char *p, size_t n, size_t at)
-{
-	if (p[at] == 0)
-		return "NUL byte in input";
-	if (at == n - 1)
-		return "CRLF line end (contract TSV ends lines with LF only)";
-	return "carriage return inside a value (write it as \\r)";
-}
-
-const char *nk_text_check(const char *p, size_t n, size_t *at)
-{
-	int high = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if (c == 0 || c == '\r') {
-			*at = i;
-			return bad_byte(p, n, i);
-		}
-		high |= c & 0x80;
-	}
-	if (high && !utf8_ok((const unsigned char *)p, n, at))
-		return "invalid UTF-8";
-	return NULL;
-}
-
 /* Split `p` on TABs into f[0..cap), checking text on the way. NK_IN_SLACK
  * readable bytes must follow p + n. Returns the
  * number of fields found (may exceed cap: extra fields are only counted).
@@ -105,7 +40,7 @@ static size_t split(const char *p, size_t n, nk_str *f, size_t cap,
 			       keep;
 		if (bad) {
 			*at = i + (size_t)__builtin_ctz(bad);
-			*msg = bad_byte(p, n, *at);
+			*msg = nk_text_bad_byte(p, n, *at);
 			return 0;
 		}
 		high |= _mm_movemask_epi8(v) & (int)keep;
@@ -122,7 +57,7 @@ static size_t split(const char *p, size_t n, nk_str *f, size_t cap,
 			FIELD_END(i);
 		else if (c == 0 || c == '\r') {
 			*at = i;
-			*msg = bad_byte(p, n, i);
+			*msg = nk_text_bad_byte(p, n, i);
 			return 0;
 		}
 		high |= c & 0x80;
@@ -130,7 +65,7 @@ static size_t split(const char *p, size_t n, nk_str *f, size_t cap,
 #endif
 	FIELD_END(n);
 #undef FIELD_END
-	if (high && !utf8_ok((const unsigned char *)p, n, at)) {
+	if (high && !nk_utf8_ok(p, n, at)) {
 		*msg = "invalid UTF-8";
 		return 0;
 	}
