@@ -26,6 +26,9 @@ D=$NK_ROOT/tests/cases/nk-fetch-parse/_data
 @test "rows outside the slice are field-counted too (a comma inside quotes is not a separator)" { run_case nk-fetch-parse bad-fields-outside; }
 @test "--keep-going: a bad row outside the slice is counted as bad, the valid one as outside" { run_case nk-fetch-parse bad-fields-outside-keep-going; }
 @test "required column missing: unknown format"            { run_case nk-fetch-parse bad-missing-column; }
+@test "a column named twice is an error naming both"       { run_case nk-fetch-parse bad-dup-column; }
+@test "a column named twice, in other capitals, too"       { run_case nk-fetch-parse bad-dup-column-case; }
+@test "a NUL byte inside a quoted field of a DPRK row"     { run_case nk-fetch-parse bad-nul; }
 @test "unterminated quote at end of file"                  { run_case nk-fetch-parse bad-unterminated; }
 @test "unknown format names the expected headers"          { run_case nk-fetch-parse bad-unknown-format; }
 @test "truncated gzip is an error"                         { run_case nk-fetch-parse bad-truncated-gzip; }
@@ -104,6 +107,16 @@ D=$NK_ROOT/tests/cases/nk-fetch-parse/_data
 	assert_success
 	[ "$(printf '%s\n' "$output" | wc -l)" = 2 ]
 	[ "$(tail -n +2 "$rej" | cut -f11,20,23)" = "$(printf "12,5\tfield 'primaryValue': not a number\t3")" ]
+}
+
+@test "--keep-going: a NUL row is counted, its reject has U+FFFD for the NUL" {
+	rej=$BATS_TEST_TMPDIR/rej.tsv
+	run --separate-stderr nk-fetch-parse -q --keep-going --rejects "$rej" "$D/bad-nul.csv"
+	assert_success
+	[ "$(printf '%s\n' "$output" | wc -l)" = 2 ]
+	[ "$(tail -n +2 "$rej" | cut -f19,20,23)" = "$(printf "All\357\277\275Commodities\tfield 'cmdDesc': NUL byte (the contract allows none)\t3")" ]
+	run nk-validate -c -q "$rej"
+	assert_success
 }
 
 @test "-o /dev/null writes in place and leaves the device alone" {

@@ -323,6 +323,7 @@ typedef struct {
 	fmt_t fmt;
 	int enc; /* 0 undecided, 1 utf-8, 2 latin1 */
 	char hs_rev_file[3]; /* BACI: from the file name */
+	nk_str rec; /* the record's text (CSV, TSV), for the NUL check */
 	nk_str v[R_N]; /* the record */
 	/* scratch for converted values and transcoded text */
 	char *tx;
@@ -390,6 +391,20 @@ static const char *field_name(state *s, int r)
 	return n ? n + (*n == '!') : "?";
 }
 
+/* A raw value into the rejects stream, a NUL byte (the reason of its
+ * reject) written as U+FFFD: the rejects are contract TSV too. */
+static void rej_text(nk_out *o, const char *p, size_t n)
+{
+	const char *z;
+	while ((z = memchr(p, 0, n))) {
+		nk_out_escaped(o, p, (size_t)(z - p));
+		nk_out_cstr(o, "\xef\xbf\xbd");
+		n -= (size_t)(z - p) + 1;
+		p = z + 1;
+	}
+	nk_out_escaped(o, p, n);
+}
+
 static void rej_write(state *s, const char *reason, const char *rule)
 {
 	if (!s->rej)
@@ -406,7 +421,7 @@ static void rej_write(state *s, const char *reason, const char *rule)
 			nk_str v = s->v[map[i]];
 			if (map[i] == R_FLOW && v.n == 0)
 				v = s->v[R_FLOWTXT];
-			nk_out_escaped(s->rej, v.p, v.n);
+			rej_text(s->rej, v.p, v.n);
 		} else {
 			int64_t c;
 			nk_str v = s->v[i == 3 ? R_REP : R_PAR];
@@ -542,6 +557,19 @@ static void out_text(state *s, int r)
 	nk_out_escaped(s->out, t.p, t.n);
 }
 
+/* The contract has no NUL (and the rejects stream copies the fields): a
+ * NUL in the record of a selected row is a bad row, named by its field
+ * where the tool reads that field. Returns 0 (the row is bad). */
+static int no_nul(state *s)
+{
+	for (int k = 0; k < R_N; k++)
+		if (memchr(s->v[k].p, 0, s->v[k].n))
+			return bad_row(s, k, "NUL byte (the contract allows none)",
+				       s->v[k].p, s->v[k].n);
+	return bad_row(s, -1, "NUL byte in a column the tool does not read "
+			      "(the contract allows none)", NULL, 0);
+}
+
 /* The record in s->v: select, guard, check, convert, write. */
 static void process(state *s)
 {
@@ -554,6 +582,8 @@ static void process(state *s)
 		st.outside++;
 		return;
 	}
+	if (s->rec.n && memchr(s->rec.p, 0, s->rec.n) && !no_nul(s))
+		return;
 	/* guards */
 	int64_t x;
 	if (!s->o->any_p2 && v[R_P2].n && !(nk_int_parse(v[R_P2].p, v[R_P2].n, &x) == 0 && x == 0))
@@ -941,6 +971,38 @@ static void split_or_die(state *s, rdr *r, const char *p, size_t n, size_t limit
 	}
 }
 
+/* A header field without BACI's padding. */
+static nk_str hdr_name(nk_str h)
+{
+	while (h.n && h.p[h.n - 1] == ' ')
+		h.n--;
+	while (h.n && *h.p == ' ')
+		h.p++, h.n--;
+	return h;
+}
+
+/* A column the tool reads named twice in the header (names match
+ * case-insensitively) is an error: which one to read would be a guess. */
+static void dup_columns(state *s, rdr *r, int f, const long *col)
+{
+	for (int k = 0; k < R_N; k++) {
+		if (col[k] < 0)
+			continue;
+		const char *nm = colnames[f][k];
+		nm += *nm == '!';
+		nk_str a = hdr_name(r->f[col[k]]);
+		for (size_t i = (size_t)col[k] + 1; i < r->nf; i++) {
+			nk_str b = hdr_name(r->f[i]);
+			if (a.n == b.n && !strncasecmp(a.p, b.p, a.n))
+				nk_die(1, "%s:%ld: columns %ld '%.*s' and %zu '%.*s' both "
+					  "name '%s' (names match case-insensitively): "
+					  "which one to read would be a guess", s->file,
+				       s->line, col[k] + 1, (int)a.n, a.p, i + 1,
+				       (int)b.n, b.p, nm);
+		}
+	}
+}
+
 /* Header: detect the format; fill col[] (index per R_*, -1 absent). */
 static fmt_t detect(state *s, rdr *r, const char *p, size_t n, long *col, size_t *ncol)
 {
@@ -963,12 +1025,8 @@ static fmt_t detect(state *s, rdr *r, const char *p, size_t n, long *col, size_t
 			int req = *nm == '!';
 			nm += req;
 			for (size_t i = 0; i < r->nf; i++) {
-				nk_str h = r->f[i];
 				/* BACI's names are padded in some versions */
-				while (h.n && h.p[h.n - 1] == ' ')
-					h.n--;
-				while (h.n && *h.p == ' ')
-					h.p++, h.n--;
+				nk_str h = hdr_name(r->f[i]);
 				if (strlen(nm) == h.n && !strncasecmp(nm, h.p, h.n)) {
 					col[k] = (long)i;
 					break;
@@ -979,8 +1037,10 @@ static fmt_t detect(state *s, rdr *r, const char *p, size_t n, long *col, size_t
 				break;
 			}
 		}
-		if (all)
+		if (all) {
+			dup_columns(s, r, f, col);
 			return (fmt_t)f;
+		}
 	}
 	/* say what was expected; name the format that came closest */
 	nk_die(1, "%s:%ld: unknown format: expected a Comtrade Plus header "
@@ -1074,6 +1134,7 @@ static void parse_delimited(state *s, rdr *r, const char *hp, size_t hn)
 			bad_row(s, -1, what, NULL, 0);
 			continue;
 		}
+		s->rec = (nk_str){p, n};
 		process(s);
 	}
 }

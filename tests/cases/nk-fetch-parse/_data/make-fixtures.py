@@ -70,6 +70,12 @@ bad("bad-fields-outside.csv", tmpl,
     derive(partnerCode="276", partnerISO="DEU", partnerDesc="Germany") + b',"extra"',
     derive(partnerCode="276", partnerISO="DEU", partnerDesc="Germany, Fed. Rep."))
 bad("bad-missing-column.csv", tmpl, hdr=header.replace(b"primaryValue", b"primaryValueX"))
+# a column named twice: which one to read would be a guess (the second
+# spelled in capitals: names match case-insensitively)
+bad("bad-dup-column.csv", tmpl, hdr=header.replace(b"partner2Code", b"partnerCode"))
+bad("bad-dup-column-case.csv", tmpl, hdr=header.replace(b"partner2Code", b"PARTNERCODE"))
+# a NUL byte inside a quoted field of a DPRK row
+bad("bad-nul.csv", tmpl, derive(cmdDesc="All\0Commodities"))
 # a last row cut inside a quoted field: "C","A","2022 (5 quotes)
 open("bad-unterminated.csv", "wb").write(b"\r\n".join([header, tmpl]) + b'\r\n"C","A","2022\r\n')
 open("bad-unknown-format.csv", "wb").write(b"a,b,c\r\n1,2,3\r\n")
