@@ -206,7 +206,7 @@ json_rec() { grep -o '{[^{}]*14121885217\.018[^{}]*}' "$D/formats/same-api.json"
 	printf '{"count":1,"data":[%s]}' "$bad" >"$BATS_TEST_TMPDIR/t.json"
 	run --separate-stderr nk-fetch-parse -q --all "$BATS_TEST_TMPDIR/t.json"
 	assert_failure 1
-	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json: record 1: key 'cmdDesc': not a value (an object or array)"
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json:1: record 1: key 'cmdDesc': not a value (an object or array)"
 	extra=${rec/\"customsDesc\":\"TOTAL CPC\"/\"customsDesc\":\{\"a\":[1,[2,\{\"b\":null\}]]\}}
 	printf '{"count":1,"data":[%s]}' "$rec" >"$BATS_TEST_TMPDIR/plain.json"
 	printf '{"count":1,"data":[%s]}' "$extra" >"$BATS_TEST_TMPDIR/extra.json"
@@ -224,11 +224,35 @@ json_rec() { grep -o '{[^{}]*14121885217\.018[^{}]*}' "$D/formats/same-api.json"
 	printf '{"count":1,"data":[%s]}' "${rec/\"refYear\":2022/\"refYear\":null}" >"$BATS_TEST_TMPDIR/t.json"
 	run --separate-stderr nk-fetch-parse -q --all "$BATS_TEST_TMPDIR/t.json"
 	assert_failure 1
-	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json: record 1: missing required key 'refYear' (absent or null)"
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json:1: record 1: missing required key 'refYear' (absent or null)"
 	printf '{"count":1,"data":[%s]}' "${rec/\"refYear\":2022/\"refYear\":2022,\"refYear\":2021}" >"$BATS_TEST_TMPDIR/t.json"
 	run --separate-stderr nk-fetch-parse -q --all "$BATS_TEST_TMPDIR/t.json"
 	assert_failure 1
-	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json: record 1: key 'refYear' given twice"
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json:1: record 1: key 'refYear' given twice"
+}
+
+# The pretty answer has one field per line: records 1-4 begin on lines 5,
+# 54, 103 and 152; record 3's primaryValue is on line 147.
+@test "JSON: messages and --rejects name the line of the value, and the record" {
+	F=$D/api_get_C_A_HS_CHN_2010_TOTAL_pretty.json
+	sed '147s/6115764185.0/"12,5"/' "$F" >"$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr nk-fetch-parse -q --all "$BATS_TEST_TMPDIR/t.json"
+	assert_failure 1
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/t.json:147: field 'primaryValue': not a number (record 3): '12,5'"
+	rej=$BATS_TEST_TMPDIR/rej.tsv
+	run --separate-stderr nk-fetch-parse -q --all -k --rejects "$rej" "$BATS_TEST_TMPDIR/t.json"
+	assert_success
+	assert_equal "$(tail -n +2 "$rej" | cut -f20,23)" "$(printf "field 'primaryValue': not a number (record 3)\t147")"
+	# a guard's reject names the line where its record begins
+	sed '167s/"partner2Code": 0,/"partner2Code": 156,/' "$F" >"$BATS_TEST_TMPDIR/g.json"
+	run --separate-stderr nk-fetch-parse -q --all --rejects "$rej" "$BATS_TEST_TMPDIR/g.json"
+	assert_success
+	assert_equal "$(tail -n +2 "$rej" | cut -f21,23)" "$(printf "partner2\t152")"
+	# a key given twice: the line of the second
+	sed '58s/"refYear": 2010,/"refYear": 2010,\n "refYear": 2011,/' "$F" >"$BATS_TEST_TMPDIR/d.json"
+	run --separate-stderr nk-fetch-parse -q --all "$BATS_TEST_TMPDIR/d.json"
+	assert_failure 1
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/d.json:59: record 2: key 'refYear' given twice"
 }
 
 @test "JSON: a count found wrong at the end: exit 1, -o leaves no file; stdout may hold rows" {

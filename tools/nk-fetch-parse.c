@@ -324,6 +324,11 @@ typedef struct {
 	int enc; /* 0 undecided, 1 utf-8, 2 latin1 */
 	char hs_rev_file[3]; /* BACI: from the file name */
 	nk_str rec; /* the record's text (CSV, TSV), for the NUL check */
+	/* JSON: line is where the record begins; each value's own line */
+	int json;
+	const nk_json *jr;
+	uint64_t recno;
+	long vline[R_N];
 	nk_str v[R_N]; /* the record */
 	/* scratch for converted values and transcoded text */
 	char *tx;
@@ -405,7 +410,7 @@ static void rej_text(nk_out *o, const char *p, size_t n)
 	nk_out_escaped(o, p, n);
 }
 
-static void rej_write(state *s, const char *reason, const char *rule)
+static void rej_write(state *s, const char *reason, const char *rule, long line)
 {
 	if (!s->rej)
 		return;
@@ -436,23 +441,32 @@ static void rej_write(state *s, const char *reason, const char *rule)
 	nk_out_byte(s->rej, '\t');
 	nk_out_escaped(s->rej, s->file, strlen(s->file));
 	nk_out_byte(s->rej, '\t');
-	nk_out_int(s->rej, s->line);
+	nk_out_int(s->rej, line);
 	nk_out_byte(s->rej, '\n');
 }
 
 static int bad_row(state *s, int field, const char *what, const char *val, size_t n)
 {
 	const char *fname = field >= 0 ? field_name(s, field) : NULL;
+	long line = s->line;
+	char wj[256];
+	if (s->json) { /* the line of the value, and the record */
+		if (field >= 0 && s->vline[field])
+			line = s->vline[field];
+		snprintf(wj, sizeof wj, "%s (record %llu)", what,
+			 (unsigned long long)s->recno);
+		what = wj;
+	}
 	if (!s->o->keep_going)
-		nk_die_at(s->file, s->line, fname, what, val, n);
+		nk_die_at(s->file, line, fname, what, val, n);
 	st.bad++;
 	if (s->rej) {
-		char reason[256];
+		char reason[320];
 		if (fname)
 			snprintf(reason, sizeof reason, "field '%s': %s", fname, what);
 		else
 			snprintf(reason, sizeof reason, "%s", what);
-		rej_write(s, reason, "");
+		rej_write(s, reason, "", line);
 	}
 	return 0;
 }
@@ -520,7 +534,7 @@ static int num(state *s, int r, int neg_ok, int scale, char *buf, size_t *len)
 static void guard(state *s, int g)
 {
 	st.guard[g]++;
-	rej_write(s, greason[g], gname[g]);
+	rej_write(s, greason[g], gname[g], s->line);
 }
 
 /* Selection on the raw codes; 1 = in the slice. */
@@ -1187,10 +1201,12 @@ static void json_rec(void *arg, uint64_t rec, const nk_json_field *f, size_t n)
 {
 	state *s = arg;
 	uint32_t seen = 0;
-	s->line = (long)rec; /* record number */
+	s->recno = rec;
+	s->line = s->jr->rec_line;
 	for (int k = 0; k < R_N; k++) {
 		s->v[k].p = "";
 		s->v[k].n = 0;
+		s->vline[k] = 0;
 	}
 	for (size_t i = 0; i < n; i++) {
 		int k = jkey(f[i].key);
@@ -1199,19 +1215,20 @@ static void json_rec(void *arg, uint64_t rec, const nk_json_field *f, size_t n)
 		const char *name = colnames[F_PLUS][k];
 		name += *name == '!';
 		if (seen & (1u << k))
-			nk_die(1, "%s: record %llu: key '%s' given twice", s->file,
-			       (unsigned long long)rec, name);
+			nk_die(1, "%s:%ld: record %llu: key '%s' given twice", s->file,
+			       f[i].line, (unsigned long long)rec, name);
 		seen |= 1u << k;
 		if (f[i].type == NK_JSON_NESTED)
-			nk_die(1, "%s: record %llu: key '%s': not a value (an object "
-				  "or array)", s->file, (unsigned long long)rec, name);
+			nk_die(1, "%s:%ld: record %llu: key '%s': not a value (an object "
+				  "or array)", s->file, f[i].line, (unsigned long long)rec, name);
 		s->v[k] = f[i].val;
+		s->vline[k] = f[i].line;
 	}
 	for (int k = 0; k < R_N; k++) {
 		const char *name = colnames[F_PLUS][k];
 		if (name && *name == '!' && !(seen & (1u << k)))
-			nk_die(1, "%s: record %llu: missing required key '%s' (absent "
-				  "or null)", s->file, (unsigned long long)rec, name + 1);
+			nk_die(1, "%s:%ld: record %llu: missing required key '%s' (absent "
+				  "or null)", s->file, s->line, (unsigned long long)rec, name + 1);
 	}
 	process(s);
 }
@@ -1226,6 +1243,8 @@ static void parse_json(state *s, nk_in *in)
 		nk_in_read(in, bom, 3); /* yajl takes no BOM */
 	}
 	nk_json *j = nk_json_new(json_rec, s);
+	s->json = 1;
+	s->jr = j;
 	char *buf = nk_xmalloc(JSON_BUF);
 	size_t n;
 	int rc = 0;
@@ -1252,6 +1271,8 @@ static void parse_json(state *s, nk_in *in)
 		       s->file, (long long)j->count, (unsigned long long)j->records);
 	free(buf);
 	nk_json_free(j);
+	s->json = 0;
+	s->jr = NULL;
 }
 
 /* ---------------------------------------------------------------- files */
@@ -1262,6 +1283,7 @@ static void parse_file(state *s, rdr *r, const char *path)
 	s->file = nk_in_name(in);
 	s->enc = s->o->enc;
 	s->line = 0;
+	s->rec = (nk_str){"", 0};
 	r->in = in;
 	const char *l;
 	/* JSON is sniffed from the first bytes, not the first line: an API

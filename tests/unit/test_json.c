@@ -194,9 +194,47 @@ static void test_limits(void)
 	free(s);
 }
 
+/* Lines: each field's value line and each record's first line, whatever
+ * the pieces the text comes in (a piece may end inside a value). */
+static nk_json *lj;
+static void on_lines(void *arg, uint64_t rec, const nk_json_field *f, size_t n)
+{
+	(void)arg;
+	size_t k = strlen(got);
+	k += (size_t)snprintf(got + k, sizeof got - k, "rec %llu@%ld:",
+			      (unsigned long long)rec, lj->rec_line);
+	for (size_t i = 0; i < n; i++)
+		k += (size_t)snprintf(got + k, sizeof got - k, " %.*s@%ld",
+				      (int)f[i].key.n, f[i].key.p, f[i].line);
+	snprintf(got + k, sizeof got - k, "\n");
+}
+
+static void test_lines(void)
+{
+	static const char d[] =
+		"{\"count\":2,\n\"data\":[{\"a\":1,\n\"b\":\n\n\"x\",\"c\":12345\n},\n\n"
+		"{\n\"a\":{\"z\":[1,\n2]},\"b\":true}]}\n";
+	static const char w[] = "rec 1@2: a@2 b@5 c@5\nrec 2@8: a@9 b@10\n";
+	size_t steps[] = {0, 1, 2, 3, 5, 11};
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+		got[0] = 0;
+		lj = nk_json_new(on_lines, NULL);
+		size_t n = strlen(d), st = steps[i] ? steps[i] : n;
+		int rc = 0;
+		for (size_t o = 0; o < n && !rc; o += st)
+			rc = nk_json_feed(lj, d + o, n - o < st ? n - o : st);
+		CHECK(rc == 0 && nk_json_end(lj) == 0);
+		CHECK(!strcmp(got, w));
+		if (strcmp(got, w))
+			printf("step %zu got:\n%s", steps[i], got);
+		nk_json_free(lj);
+	}
+}
+
 int main(void)
 {
 	test_records();
+	test_lines();
 	test_top();
 	test_errors();
 	test_limits();

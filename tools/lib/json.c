@@ -20,6 +20,7 @@ enum { K_OTHER, K_DATA, K_COUNT, K_ERROR, K_MESSAGE, K_DATASET };
 typedef struct {
 	size_t ko, kn, vo, vn;
 	int type;
+	long line;
 } fld;
 
 struct nk_json_priv {
@@ -40,11 +41,14 @@ struct nk_json_priv {
 	size_t fvcap;
 	size_t key_o, key_n;
 	/* where we are */
-	uint64_t slice_start; /* offset of the slice being parsed */
+	const char *slice;    /* the slice being parsed, `slice_n` bytes */
+	size_t slice_n;
+	uint64_t slice_start; /* its offset */
+	size_t scan;	      /* its bytes counted into `lines` so far */
 	int event;	      /* a callback came during this slice */
 	uint64_t gap;	      /* bytes since the last slice with a callback */
-	long lines;	      /* '\n' before slice_start */
-	uint64_t line_start;  /* offset after the last '\n' before slice_start */
+	long lines;	      /* '\n' before slice_start + scan */
+	uint64_t line_start;  /* offset after the last '\n' before that */
 };
 
 /* ---------------------------------------------------------------- errors */
@@ -74,23 +78,36 @@ static const char *show(const char *p, size_t n, char *buf)
 	return buf;
 }
 
-/* Count '\n' in p[0..n) into the position. */
-static void count_lines(nk_json_priv *P, const char *p, size_t n, uint64_t at)
+/* Count the '\n' of the slice up to byte `off` into the position (lines
+ * are counted once, as the parse moves on). */
+static void count_lines(nk_json_priv *P, size_t off)
 {
-	const char *e = p + n, *q = p;
+	if (off > P->slice_n)
+		off = P->slice_n;
+	if (off <= P->scan)
+		return;
+	const char *p = P->slice, *e = p + off, *q = p + P->scan;
 	while ((q = memchr(q, '\n', (size_t)(e - q)))) {
 		P->lines++;
 		q++;
-		P->line_start = at + (uint64_t)(q - p);
+		P->line_start = P->slice_start + (uint64_t)(q - p);
 	}
+	P->scan = off;
 }
 
-/* Set offset, line and column of the error at byte `off` of the slice p. */
-static void place(nk_json_priv *P, const char *p, size_t off)
+/* The line (1-based) of the token a callback is called for: yajl has
+ * consumed the slice up to its end. */
+static long cur_line(nk_json_priv *P)
+{
+	count_lines(P, yajl_get_bytes_consumed(P->h));
+	return P->lines + 1;
+}
+
+/* Set offset, line and column of the error at byte `off` of the slice. */
+static void place(nk_json_priv *P, size_t off)
 {
 	nk_json *j = P->j;
-	if (off > 0)
-		count_lines(P, p, off, P->slice_start);
+	count_lines(P, off);
 	j->offset = P->slice_start + off;
 	j->line = P->lines + 1;
 	j->column = (long)(j->offset - P->line_start) + 1;
@@ -136,6 +153,7 @@ static int field(nk_json_priv *P, int type, const char *p, size_t n)
 	f->kn = P->key_n;
 	f->vn = n;
 	f->type = type;
+	f->line = cur_line(P);
 	P->nf++;
 	return 1;
 }
@@ -155,6 +173,7 @@ static int rec_end(nk_json_priv *P)
 		P->fv[i].val.p = P->txt + f->vo;
 		P->fv[i].val.n = f->vn;
 		P->fv[i].type = f->type;
+		P->fv[i].line = f->line;
 	}
 	P->fn(P->arg, P->j->records, P->fv, P->nf);
 	return 1;
@@ -221,6 +240,7 @@ static int value(nk_json_priv *P, int type, const char *p, size_t n, int contain
 				    (unsigned long long)j->records);
 		P->nf = 0;
 		P->ntxt = 0;
+		j->rec_line = cur_line(P);
 		enter = 1;
 		break;
 	case 3:
@@ -345,9 +365,10 @@ nk_json *nk_json_new(nk_json_rec_fn fn, void *arg)
 	return j;
 }
 
-/* After yajl_parse or yajl_complete_parse on slice p[0..n) returned st. */
-static int check(nk_json_priv *P, yajl_status st, const char *p, size_t n)
+/* After yajl_parse or yajl_complete_parse on the slice returned st. */
+static int check(nk_json_priv *P, yajl_status st)
 {
+	size_t n = P->slice_n;
 	nk_json *j = P->j;
 	if (st == yajl_status_ok)
 		return 0;
@@ -374,7 +395,7 @@ static int check(nk_json_priv *P, yajl_status st, const char *p, size_t n)
 		if (off > 0)
 			off--;
 	}
-	place(P, p, off);
+	place(P, off);
 	return -1;
 }
 
@@ -387,17 +408,20 @@ int nk_json_feed(nk_json *j, const void *buf, size_t n)
 			return -1;
 		size_t k = n < SLICE ? n : SLICE;
 		P->event = 0;
+		P->slice = p;
+		P->slice_n = k;
+		P->scan = 0;
 		yajl_status st = yajl_parse(P->h, (const unsigned char *)p, k);
-		if (check(P, st, p, k))
+		if (check(P, st))
 			return -1;
 		P->gap = P->event ? 0 : P->gap + k;
 		if (P->gap > NK_JSON_VALUE_MAX) {
 			fail(P, "more than %zu MiB without a value ending (a value or "
 				"blank space that long)", NK_JSON_VALUE_MAX >> 20);
-			place(P, p, k);
+			place(P, k);
 			return -1;
 		}
-		count_lines(P, p, k, P->slice_start);
+		count_lines(P, k);
 		P->slice_start += k;
 		j->bytes += k;
 		p += k;
@@ -411,8 +435,11 @@ int nk_json_end(nk_json *j)
 	nk_json_priv *P = j->p;
 	if (P->failed)
 		return -1;
+	P->slice = "";
+	P->slice_n = 0;
+	P->scan = 0;
 	yajl_status st = yajl_complete_parse(P->h);
-	return check(P, st, "", 0);
+	return check(P, st);
 }
 
 void nk_json_free(nk_json *j)

@@ -44,7 +44,9 @@ enum { NK_JSON_STRING, NK_JSON_NUMBER, NK_JSON_BOOL, NK_JSON_NESTED };
  * val.p is NUL-terminated. */
 typedef struct {
 	nk_str key, val;
-	int type; /* NK_JSON_* */
+	int type;  /* NK_JSON_* */
+	long line; /* 1-based line of the value (a scalar never spans lines;
+		      a nested object or array: the line where it begins) */
 } nk_json_field;
 
 /* Called at the end of each "data" element: rec is its number (1-based),
@@ -66,6 +68,8 @@ typedef struct {
 	char error[NK_JSON_TEXT];   /* top-level "error" string, "" if none */
 	char message[NK_JSON_TEXT]; /* top-level "message" string, "" if none */
 	uint64_t bytes;		    /* bytes fed so far */
+	long rec_line; /* 1-based line where the current record's '{' is (valid
+			  in the record callback) */
 	/* set when nk_json_feed or nk_json_end fails */
 	char why[256];	 /* what is wrong, e.g. "invalid object key (must be a
 			    string)", "record 3: not an object" */
