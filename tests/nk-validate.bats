@@ -8,6 +8,12 @@ load lib/common
 @test "contract: '12,5' is not a number"            { run_case nk-validate contract-bad-number; }
 @test "contract: unknown flow code"                 { run_case nk-validate contract-bad-flow; }
 @test "contract: missing core column"               { run_case nk-validate missing-column; }
+@test "contract: NaN is not a number"               { run_case nk-validate contract-nan; }
+@test "contract: 1e309 (an exponent) is not contract text" { run_case nk-validate contract-exponent; }
+@test "contract: period of another year or month 13" { run_case nk-validate contract-bad-period; }
+@test "contract: lower-case ISO3 code"              { run_case nk-validate contract-bad-iso; }
+@test "contract: nk_flow checked when present"      { run_case nk-validate contract-bad-nkflow; }
+@test "contract: nk-correct's columns pass when right" { run_case nk-validate contract-dprk-view-ok; }
 @test "--require names the missing column"          { run_case nk-validate require-missing; }
 @test "duplicate column names"                      { run_case nk-validate duplicate-column; }
 @test "empty column name"                           { run_case nk-validate empty-column-name; }

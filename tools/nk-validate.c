@@ -1,6 +1,7 @@
 /* nk-validate - check a stream against the nktrade TSV contract, pass it on
  * Put it between two stages (or after your own tool) to catch a broken
  * stream at the line where it breaks. */
+#include "lib/contract.h"
 #include "lib/nk.h"
 
 #include <getopt.h>
@@ -16,8 +17,10 @@ static const char help[] =
 	"with as many fields as the header; LF line ends; no NUL bytes; valid UTF-8;\n"
 	"several FILEs carry the same header.\n"
 	"\n"
-	"  -c, --contract       also require the core columns and check their\n"
-	"                       values (year, flow, hs_rev, ISO3 codes, decimals)\n"
+	"  -c, --contract       also require the core columns and check the values\n"
+	"                       of the contract's columns (year, period, flow,\n"
+	"                       hs_rev, ISO3 codes, numbers; nk_flow, counterpart\n"
+	"                       and value_reported where present)\n"
 	"  -r, --require=COLS   also require these columns (comma-separated)\n"
 	"  -n, --no-output      check only, write nothing to standard output\n"
 	"      --rejects=FILE   accepted for uniform pipelines: a header only (a bad\n"
@@ -30,17 +33,6 @@ static const char help[] =
 	"With no FILE, or when FILE is -, read standard input. Gzip input is\n"
 	"decompressed. Exit status: 0 the stream is valid, 1 it is not (the message\n"
 	"names FILE:LINE and the field), 2 usage error.\n";
-
-/* The core columns of the contract (README, "The stream contract"). */
-static const char *const core[] = {
-	"source",    "year",	    "period",	 "reporter", "reporter_m49",
-	"partner",   "partner_m49", "flow",	 "hs_rev",   "hs",
-	"value_usd", "cif_usd",	    "fob_usd",	 "netwgt_kg", "qty",
-	"qty_unit",
-};
-enum { C_SOURCE, C_YEAR, C_PERIOD, C_REP, C_REPM49, C_PAR, C_PARM49, C_FLOW,
-       C_HSREV, C_HS, C_VALUE, C_CIF, C_FOB, C_NETWGT, C_QTY, C_QTYUNIT,
-       C_NCORE };
 
 typedef struct {
 	nk_common co;
@@ -73,54 +65,6 @@ static void parse_opts(opts *o, int argc, char **argv)
 		nk_usage_error("--no-output and --output exclude each other");
 }
 
-static int is_iso3(nk_str s)
-{
-	if (s.n == 0)
-		return 1; /* unknown */
-	if (s.n != 3)
-		return 0;
-	for (int i = 0; i < 3; i++)
-		if (s.p[i] < 'A' || s.p[i] > 'Z')
-			return 0;
-	return 1;
-}
-
-static int one_of(nk_str s, const char *const *set)
-{
-	for (; *set; set++)
-		if (strlen(*set) == s.n && !memcmp(*set, s.p, s.n))
-			return 1;
-	return 0;
-}
-
-static void check_core(const nk_tsv *t, const size_t *ix)
-{
-	static const char *const flows[] = {"M", "X", "RM", "RX", 0};
-	static const char *const revs[] = {"H0", "H1", "H2", "H3", "H4", "H5", "H6", "", 0};
-	const nk_str *f = t->f;
-	int64_t y;
-	if (nk_int_parse(f[ix[C_YEAR]].p, f[ix[C_YEAR]].n, &y) || y < 1900 || y > 2100)
-		nk_tsv_die(t, ix[C_YEAR], "not a year");
-	if (!one_of(f[ix[C_FLOW]], flows))
-		nk_tsv_die(t, ix[C_FLOW], "not a flow (M, X, RM or RX)");
-	if (!one_of(f[ix[C_HSREV]], revs))
-		nk_tsv_die(t, ix[C_HSREV], "not an HS revision (H0..H6)");
-	if (!is_iso3(f[ix[C_REP]]))
-		nk_tsv_die(t, ix[C_REP], "not an ISO3 code");
-	if (!is_iso3(f[ix[C_PAR]]))
-		nk_tsv_die(t, ix[C_PAR], "not an ISO3 code");
-	static const int money[] = {C_VALUE, C_CIF, C_FOB, C_NETWGT, C_QTY};
-	for (size_t k = 0; k < sizeof money / sizeof *money; k++) {
-		nk_str s = f[ix[money[k]]];
-		nk_dec v;
-		int rc = nk_dec_parse(s.p, s.n, &v);
-		if (rc != NK_DEC_OK && rc != NK_DEC_EMPTY)
-			nk_tsv_die(t, ix[money[k]], nk_dec_strerror(rc));
-	}
-	if (f[ix[C_HS]].n == 0)
-		nk_tsv_die(t, ix[C_HS], "empty commodity code");
-}
-
 int main(int argc, char **argv)
 {
 	nk_init(argv);
@@ -128,10 +72,9 @@ int main(int argc, char **argv)
 	parse_opts(&o, argc, argv);
 
 	nk_tsv *t = nk_tsv_open(argv + optind, argc - optind);
-	size_t ix[C_NCORE];
+	int ix[NK_C_N];
 	if (o.contract)
-		for (int i = 0; i < C_NCORE; i++)
-			ix[i] = nk_tsv_need(t, core[i]);
+		nk_cols_bind(t, NK_COLS_CORE, ix);
 	if (o.require)
 		for (char *s = strtok(o.require, ","); s; s = strtok(NULL, ","))
 			nk_tsv_need(t, s);
@@ -145,7 +88,7 @@ int main(int argc, char **argv)
 	nk_progress_start(o.co.quiet);
 	while (nk_tsv_next(t)) {
 		if (o.contract)
-			check_core(t, ix);
+			nk_row_check(t, ix);
 		if (out) {
 			nk_out_write(out, t->row.p, t->row.n);
 			nk_out_byte(out, '\n');

@@ -176,6 +176,15 @@ int nk_dec_div(nk_dec a, nk_dec b, nk_dec *r)
 	return div_round(num, den, r);
 }
 
+int nk_dec_add(nk_dec a, nk_dec b, nk_dec *r)
+{
+	nk_dec s;
+	if (__builtin_add_overflow(a, b, &s) || s == INT64_MIN)
+		return NK_DEC_RANGE;
+	*r = s;
+	return NK_DEC_OK;
+}
+
 int nk_int_parse(const char *p, size_t n, int64_t *v)
 {
 	size_t i = 0;

@@ -319,6 +319,10 @@ void nk_out_dec(nk_out *o, nk_dec v);
  * or NK_DEC_RANGE (also for division by zero). */
 int nk_dec_mul(nk_dec a, nk_dec b, nk_dec *r);
 int nk_dec_div(nk_dec a, nk_dec b, nk_dec *r);
+/* a + b, exact. NK_DEC_OK, or NK_DEC_RANGE when the sum leaves the
+ * contract's range (+-INT64_MAX thousandths; *r untouched). For sums over
+ * many rows, which a plain += would wrap silently. */
+int nk_dec_add(nk_dec a, nk_dec b, nk_dec *r);
 /* Parse a plain non-negative/negative integer (no decimals). 0 ok, else
  * NK_DEC_* code. */
 int nk_int_parse(const char *p, size_t n, int64_t *v);
