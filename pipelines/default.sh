@@ -31,3 +31,15 @@ if have nk-correct; then
 	"$B/nk-correct" --rules rules/corrections.yaml --audit "$out/correct.audit.tsv" \
 		--rejects "$out/correct.rejects.tsv" -o "$out/correct.tsv" "$out/normalize-hs.tsv"
 fi
+
+# Stage 5: the tables. nk-normalize-hs runs again first so that the rows
+# rules added (the crude-oil estimate, source 'rule', made after stage 2)
+# get their chapter and section too (re-running replaces its columns in
+# place). The shipped files hold chapters (27, 44) and, for the same
+# counterpart-years, subheading 270900: --level hs2 counts the chapters
+# (and the rule rows) and not the subheadings, which are inside them.
+if have nk-correct && have nk-summarize; then
+	"$B/nk-normalize-hs" --names -o "$out/correct-hs.tsv" "$out/correct.tsv"
+	"$B/nk-summarize" --level hs2 --by year -o "$out/summary-year.tsv" "$out/correct-hs.tsv"
+	"$B/nk-summarize" -q --level hs2 --by partner -o "$out/summary-partner.tsv" "$out/correct-hs.tsv"
+fi
