@@ -22,7 +22,7 @@ BENCHSRC := $(wildcard tests/bench/*.c)
 BENCHES  := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCHSRC))
 
 .PHONY: all deps check run install uninstall clean bench asan man fuzz
-all: $(BINS) $(UNITS) $(BENCHES)
+all: $(BINS) $(UNITS) $(BENCHES) $(B)/test/failalloc.so
 
 $(B)/lib/%.o: tools/lib/%.c $(LIBHDR) | $(B)/lib
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
@@ -34,7 +34,11 @@ $(B)/unit/%: tests/unit/%.c tests/unit/check.h $(B)/libnk.a $(LIBHDR) | $(B)/uni
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itools/lib -o $@ $< $(B)/libnk.a $(LDLIBS)
 $(B)/bench/%: tests/bench/%.c $(B)/libnk.a $(LIBHDR) | $(B)/bench
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itools/lib -o $@ $< $(B)/libnk.a $(LDLIBS)
-$(B)/lib $(B)/bin $(B)/unit $(B)/bench:
+# LD_PRELOAD shim for the out-of-memory tests (never sanitized: it cannot
+# go before ASan's runtime, and those tests skip the ASan build)
+$(B)/test/failalloc.so: tests/lib/failalloc.c | $(B)/test
+	$(CC) -O1 -shared -fPIC -o $@ $<
+$(B)/lib $(B)/bin $(B)/unit $(B)/bench $(B)/test:
 	mkdir -p $@
 
 # The same tools built with AddressSanitizer and UBSan, in build/asan.

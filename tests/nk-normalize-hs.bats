@@ -144,3 +144,64 @@ copy_data() {
 	run python3 "$NK_ROOT/data/hs/build.py" --check
 	assert_success
 }
+
+@test "a write error at the close prints the error and no summary (the counts come after the checked close)" {
+	run --separate-stderr bash -c "exec nk-normalize-hs '$NK_ROOT/tests/cases/nk-normalize-hs/restore/stdin' >/dev/full"
+	assert_failure 1
+	assert_equal "$stderr" "nk-normalize-hs: write error: standard output: No space left on device"
+	run --separate-stderr nk-normalize-hs "$NK_ROOT/tests/cases/nk-normalize-hs/restore/stdin"
+	assert_success
+	[[ $stderr == "nk-normalize-hs: rows 10: "* ]]
+}
+
+@test "each allocation failing in turn: exit 1 'out of memory' or success, never a crash" {
+	[[ $NK_BIN != */asan/* ]] || skip "the LD_PRELOAD shim cannot go before ASan's runtime"
+	so=$NK_ROOT/build/test/failalloc.so
+	in=$BATS_TEST_TMPDIR/in.tsv
+	printf 'hs_rev\ths\tvalue_usd\nH6\t854999\t10\nH5\t30111\t3\n' >"$in"
+	# --names: the section and chapter names; no --to: the fast path's cache
+	for args in "--names --to H5" "--names"; do
+		NK_ALLOC_COUNT=$BATS_TEST_TMPDIR/count LD_PRELOAD=$so nk-normalize-hs -q $args "$in" >/dev/null
+		calls=$(cat "$BATS_TEST_TMPDIR/count")
+		[ "$calls" -gt 100 ] || fail "only $calls allocations counted: is the shim working?"
+		for n in $(seq 1 "$calls"); do
+			run --separate-stderr env NK_FAIL_ALLOC=$n LD_PRELOAD="$so" nk-normalize-hs -q $args "$in"
+			[ "$status" -eq 0 ] && continue
+			[ "$status" -eq 1 ] || fail "$args, allocation $n failing: exit $status"
+			[[ $stderr == "nk-normalize-hs: out of memory"* ]] || fail "$args, allocation $n failing: $stderr"
+		done
+	done
+}
+
+@test "tables are read by column name: reordered columns and an extra one give the same output" {
+	copy_data
+	for t in nomenclature sections chapters bec4_class correlation; do
+		awk -F'\t' 'BEGIN { OFS = "\t" } { $0 = (NR == 1 ? "note" : "x") OFS $0; n = $2; $2 = $NF; $NF = n; print }' \
+			"$NK_ROOT/data/hs/$t.tsv" >"$d/hs/$t.tsv"
+	done
+	head -2 "$d/hs/sections.tsv" | tail -1 | grep -q '^x	' # the columns did move
+	in=$NK_ROOT/tests/cases/nk-normalize-hs/restore/stdin
+	run --separate-stderr nk-normalize-hs -q --names --to H0 --data-dir "$d" "$in"
+	assert_success
+	assert_equal "$output" "$(nk-normalize-hs -q --names --to H0 "$in")"
+	# the weights file too
+	w=$NK_ROOT/tests/cases/nk-normalize-hs/split-weights
+	awk -F'\t' 'BEGIN { OFS = "\t" } { print $5, $4, $3, $2, $1 }' "$w/w.tsv" >"$BATS_TEST_TMPDIR/w.tsv"
+	run --separate-stderr nk-normalize-hs -q --to H4 --weights "$BATS_TEST_TMPDIR/w.tsv" "$w/stdin"
+	assert_success
+	assert_equal "$output" "$(cat "$w/stdout")"
+}
+
+@test "a table missing a column, or with a bad row, stops the tool with FILE:LINE" {
+	copy_data
+	cut -f1,2 "$NK_ROOT/data/hs/nomenclature.tsv" >"$d/hs/nomenclature.tsv"
+	run --separate-stderr nk-normalize-hs -q --data-dir "$d" "$NK_ROOT/tests/cases/nk-normalize-hs/real-crude/stdin"
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "nk-normalize-hs: $d/hs/nomenclature.tsv: missing required column 'bec4'"
+	cp "$NK_ROOT/data/hs/nomenclature.tsv" "$d/hs/"
+	printf 'XXI\t97\t97\tWorks of art\textra\n' >>"$d/hs/sections.tsv"
+	run --separate-stderr nk-normalize-hs -q --data-dir "$d" "$NK_ROOT/tests/cases/nk-normalize-hs/real-crude/stdin"
+	assert_failure 1
+	assert_equal "$stderr" "nk-normalize-hs: $d/hs/sections.tsv:23: expected 4 fields (as in the header), found 5"
+}

@@ -70,11 +70,15 @@ typedef struct {
 	nk_str becs;   /* ';'-joined BEC codes, in pool */
 } entry;
 
+/* The correlation links from each entry to the next revision in one
+ * direction, grouped by source entry (CSR: the links of entry e are
+ * start[e]..start[e+1]), each group in target code order. */
 typedef struct {
-	uint16_t eid; /* target entry */
-	nk_dec w;     /* split weight */
-	int wset;     /* weight given in --weights */
-} hlink;
+	uint32_t *start; /* nent + 1 */
+	uint16_t *to;	 /* target entry */
+	nk_dec *w;	 /* split weight */
+	uint8_t *wset;	 /* weight given in --weights */
+} links;
 
 static struct {
 	char dir[PATH_MAX + 16];
@@ -97,9 +101,8 @@ static struct {
 	char sec_id[21][8];
 	char *sec_name[21];
 	char *chap_name[100];
-	/* correlation, CSR per entry id: down = to rev-1, up = to rev+1 */
-	uint32_t *dstart, *ustart; /* nent+1 */
-	hlink *dl, *ul;
+	/* correlation: down = to rev-1, up = to rev+1 */
+	links down, up;
 	char *pool;
 	size_t npool, cappool;
 } T;
@@ -140,56 +143,48 @@ static int parse_rev(const char *p, size_t n)
 	return -1;
 }
 
-/* Split a line on TABs into at most `max` fields; returns the count. */
-static size_t split_tabs(const char *p, size_t n, nk_str *f, size_t max)
-{
-	size_t k = 0, s = 0;
-	for (size_t i = 0; i <= n; i++) {
-		if (i == n || p[i] == '\t') {
-			if (k < max)
-				f[k] = (nk_str){p + s, i - s};
-			k++;
-			s = i + 1;
-		}
-	}
-	return k;
-}
-
+/* A table read with the library's TSV reader: its columns found by name
+ * (others may be there, in any order), each row checked (field count,
+ * UTF-8, no NUL or CR) before it is used. */
 typedef struct {
-	nk_in *in;
-	char path[sizeof T.dir + 32];
-	nk_str f[8];
-	size_t nf;
+	char *path[1];
+	nk_tsv *t;
+	size_t col[5];
 } tab;
 
-static void tab_open(tab *t, const char *path, const char *header, size_t nf)
+static void tab_open(tab *t, const char *path, const char *const *cols, size_t n)
 {
-	snprintf(t->path, sizeof t->path, "%s", path);
-	t->in = nk_in_open(t->path);
-	t->nf = nf;
-	const char *l;
-	size_t n;
-	if (!nk_in_line(t->in, &l, &n) || n != strlen(header) || memcmp(l, header, n))
-		nk_die_at(t->path, 1, NULL, "not the expected header", header, strlen(header));
+	t->path[0] = nk_xstrdup(path);
+	t->t = nk_tsv_open(t->path, 1);
+	for (size_t i = 0; i < n; i++)
+		t->col[i] = nk_tsv_need(t->t, cols[i]);
 }
 
-static int tab_next(tab *t)
+static int tab_next(tab *t) { return nk_tsv_next(t->t); }
+
+/* Field i (in the order of tab_open's cols) of the current row. */
+static inline nk_str tab_f(const tab *t, size_t i) { return t->t->f[t->col[i]]; }
+
+_Noreturn static void tab_die(const tab *t, size_t i, const char *what)
 {
-	const char *l;
-	size_t n;
-	if (!nk_in_line(t->in, &l, &n))
-		return 0;
-	if (split_tabs(l, n, t->f, 8) != t->nf)
-		nk_die_at(t->path, nk_in_lineno(t->in), NULL, "wrong number of fields", l, n);
-	return 1;
+	nk_tsv_die(t->t, t->col[i], what);
 }
 
-_Noreturn static void tab_die(tab *t, size_t i, const char *field, const char *what)
+static void tab_close(tab *t)
 {
-	nk_die_at(t->path, nk_in_lineno(t->in), field, what, t->f[i].p, t->f[i].n);
+	nk_tsv_close(t->t);
+	free(t->path[0]);
 }
 
-static void tab_close(tab *t) { nk_in_close(t->in); }
+/* A table's value as a C string. Owned: free(). */
+static char *tab_strdup(const tab *t, size_t i)
+{
+	nk_str v = tab_f(t, i);
+	char *d = nk_xmalloc(v.n + 1);
+	memcpy(d, v.p, v.n);
+	d[v.n] = 0;
+	return d;
+}
 
 static int32_t parse_code(nk_str s, size_t len)
 {
@@ -232,21 +227,21 @@ static uint8_t cls_of_word(nk_str s)
 
 static void load_classes(const opts *o)
 {
+	static const char *const cols[] = {"bec4", "class_csb", "class_wiki"};
 	tab t;
 	char path[sizeof T.dir + 32];
 	snprintf(path, sizeof path, "%s/hs/bec4_class.tsv", T.dir);
-	tab_open(&t, path, "bec4\tdescription\tclass_csb\tclass_wiki", 4);
+	tab_open(&t, path, cols, 3);
 	while (tab_next(&t)) {
-		if (t.f[0].n < 1 || t.f[0].n > 3 || T.ncls == 64)
-			tab_die(&t, 0, "bec4", "not a BEC code");
-		size_t col = (o->motor_consumption && t.f[0].n == 3 &&
-			      !memcmp(t.f[0].p, "321", 3)) ? 3 : 2;
-		uint8_t c = cls_of_word(t.f[col]);
+		nk_str b = tab_f(&t, 0);
+		if (b.n < 1 || b.n > 3 || T.ncls == 64)
+			tab_die(&t, 0, "not a BEC code");
+		size_t col = (o->motor_consumption && b.n == 3 && !memcmp(b.p, "321", 3)) ? 2 : 1;
+		uint8_t c = cls_of_word(tab_f(&t, col));
 		if (!c)
-			tab_die(&t, col, col == 2 ? "class_csb" : "class_wiki",
-				"not capital, intermediate, consumption or unclassified");
-		memcpy(T.cls_code[T.ncls], t.f[0].p, t.f[0].n);
-		T.cls_code[T.ncls][t.f[0].n] = 0;
+			tab_die(&t, col, "not capital, intermediate, consumption or unclassified");
+		memcpy(T.cls_code[T.ncls], b.p, b.n);
+		T.cls_code[T.ncls][b.n] = 0;
 		T.cls_cls[T.ncls++] = c;
 	}
 	tab_close(&t);
@@ -293,40 +288,42 @@ static uint16_t new_entry(int rev, int level, int32_t code)
 
 static void load_nomenclature(void)
 {
+	static const char *const cols[] = {"hs_rev", "hs6", "bec4"};
 	tab t;
 	char path[sizeof T.dir + 32];
 	snprintf(path, sizeof path, "%s/hs/nomenclature.tsv", T.dir);
-	tab_open(&t, path, "hs_rev\ths6\tbec4", 3);
+	tab_open(&t, path, cols, 3);
 	T.ent = nk_xmalloc(MAXENT * sizeof *T.ent);
 	T.nent = 1;
 	while (tab_next(&t)) {
-		int rev = parse_rev(t.f[0].p, t.f[0].n);
+		nk_str rv = tab_f(&t, 0), bl = tab_f(&t, 2);
+		int rev = parse_rev(rv.p, rv.n);
 		if (rev < 0)
-			tab_die(&t, 0, "hs_rev", "not an HS revision (H0..H6)");
-		int32_t c = parse_code(t.f[1], 6);
+			tab_die(&t, 0, "not an HS revision (H0..H6)");
+		int32_t c = parse_code(tab_f(&t, 1), 6);
 		if (c < 0)
-			tab_die(&t, 1, "hs6", "not a 6-digit code");
+			tab_die(&t, 1, "not a 6-digit code");
 		if (get6(rev, c))
-			tab_die(&t, 1, "hs6", "code listed twice");
+			tab_die(&t, 1, "code listed twice");
 		uint16_t id = new_entry(rev, 6, c);
 		entry *e = &T.ent[id];
 		/* ';'-separated list */
 		nk_str b[32];
 		size_t nb = 0;
-		const char *p = t.f[2].p, *end = p + t.f[2].n;
-		while (t.f[2].n && p <= end) {
+		const char *p = bl.p, *end = p + bl.n;
+		while (bl.n && p <= end) {
 			const char *q = memchr(p, ';', (size_t)(end - p));
 			if (!q)
 				q = end;
 			if (nb == 32)
-				tab_die(&t, 2, "bec4", "too many BEC codes");
+				tab_die(&t, 2, "too many BEC codes");
 			b[nb++] = (nk_str){p, (size_t)(q - p)};
 			p = q + 1;
 		}
 		for (size_t i = 0; i < nb; i++) {
 			int k = bec_index(b[i]);
 			if (k < 0)
-				tab_die(&t, 2, "bec4", "BEC code not in bec4_class.tsv");
+				tab_die(&t, 2, "BEC code not in bec4_class.tsv");
 			e->bec |= 1u << k;
 			e->cls |= T.bec_cls[k];
 		}
@@ -381,24 +378,27 @@ static void load_nomenclature(void)
 
 static void load_sections(int names)
 {
+	static const char *const scols[] = {"section", "first_chapter", "last_chapter", "name"};
+	static const char *const ccols[] = {"chapter", "name"};
 	tab t;
 	char path[sizeof T.dir + 32];
 	for (int i = 0; i < 100; i++)
 		T.chap_sec[i] = -1;
 	snprintf(path, sizeof path, "%s/hs/sections.tsv", T.dir);
-	tab_open(&t, path, "section\tfirst_chapter\tlast_chapter\tname", 4);
+	tab_open(&t, path, scols, 4);
 	int ns = 0;
 	while (tab_next(&t)) {
-		if (ns == 21 || t.f[0].n < 1 || t.f[0].n > 5)
-			tab_die(&t, 0, "section", "not a section (I..XXI)");
-		int32_t a = parse_code(t.f[1], 2), b = parse_code(t.f[2], 2);
+		nk_str id = tab_f(&t, 0);
+		if (ns == 21 || id.n < 1 || id.n > 5)
+			tab_die(&t, 0, "not a section (I..XXI)");
+		int32_t a = parse_code(tab_f(&t, 1), 2), b = parse_code(tab_f(&t, 2), 2);
 		if (a < 1)
-			tab_die(&t, 1, "first_chapter", "not a chapter");
+			tab_die(&t, 1, "not a chapter");
 		if (b < a)
-			tab_die(&t, 2, "last_chapter", "not a chapter after first_chapter");
-		memcpy(T.sec_id[ns], t.f[0].p, t.f[0].n);
-		T.sec_id[ns][t.f[0].n] = 0;
-		T.sec_name[ns] = names ? strndup(t.f[3].p, t.f[3].n) : NULL;
+			tab_die(&t, 2, "not a chapter after first_chapter");
+		memcpy(T.sec_id[ns], id.p, id.n);
+		T.sec_id[ns][id.n] = 0;
+		T.sec_name[ns] = names ? tab_strdup(&t, 3) : NULL;
 		for (int c = a; c <= b; c++)
 			T.chap_sec[c] = ns;
 		ns++;
@@ -407,13 +407,13 @@ static void load_sections(int names)
 	if (!names)
 		return;
 	snprintf(path, sizeof path, "%s/hs/chapters.tsv", T.dir);
-	tab_open(&t, path, "chapter\tname", 2);
+	tab_open(&t, path, ccols, 2);
 	while (tab_next(&t)) {
-		int32_t c = parse_code(t.f[0], 2);
+		int32_t c = parse_code(tab_f(&t, 0), 2);
 		if (c < 0)
-			tab_die(&t, 0, "chapter", "not a 2-digit chapter");
+			tab_die(&t, 0, "not a 2-digit chapter");
 		free(T.chap_name[c]);
-		T.chap_name[c] = strndup(t.f[1].p, t.f[1].n);
+		T.chap_name[c] = tab_strdup(&t, 1);
 	}
 	tab_close(&t);
 }
@@ -428,75 +428,89 @@ typedef struct {
 	uint16_t from, to;
 } pair;
 
-static int by_target_code(const void *a, const void *b)
+static int by_code(const void *a, const void *b)
 {
-	int32_t x = T.ent[((const hlink *)a)->eid].code, y = T.ent[((const hlink *)b)->eid].code;
+	int32_t x = T.ent[*(const uint16_t *)a].code, y = T.ent[*(const uint16_t *)b].code;
 	return (x > y) - (x < y);
 }
 
 /* Links grouped by source entry (a stable counting sort), each group in
- * target code order. */
-static void build_csr(const pair *p, size_t n, uint32_t **start, hlink **l)
+ * target code order; every weight 1 (equal shares) until --weights. */
+static void build_links(const pair *p, size_t n, links *L)
 {
-	uint32_t *st = calloc(T.nent + 1, sizeof *st);
+	uint32_t *st = nk_xmalloc((T.nent + 1) * sizeof *st);
 	uint32_t *fill = nk_xmalloc((T.nent + 1) * sizeof *fill);
-	hlink *ls = nk_xmalloc((n ? n : 1) * sizeof *ls);
-	if (!st)
-		nk_die(1, "out of memory");
-	for (size_t i = 0; i < n; i++)
+	memset(st, 0, (T.nent + 1) * sizeof *st);
+	L->to = nk_xmalloc((n ? n : 1) * sizeof *L->to);
+	L->w = nk_xmalloc((n ? n : 1) * sizeof *L->w);
+	L->wset = nk_xmalloc(n ? n : 1);
+	memset(L->wset, 0, n);
+	for (size_t i = 0; i < n; i++) {
 		st[p[i].from + 1]++;
+		L->w[i] = NK_DEC_ONE;
+	}
 	for (size_t i = 1; i <= T.nent; i++)
 		st[i] += st[i - 1];
 	memcpy(fill, st, (T.nent + 1) * sizeof *fill);
 	for (size_t i = 0; i < n; i++)
-		ls[fill[p[i].from]++] = (hlink){p[i].to, NK_DEC_ONE, 0};
+		L->to[fill[p[i].from]++] = p[i].to;
 	for (size_t e = 0; e < T.nent; e++)
 		for (uint32_t i = st[e] + 1; i < st[e + 1]; i++)
-			if (T.ent[ls[i].eid].code <= T.ent[ls[i - 1].eid].code) {
-				qsort(ls + st[e], st[e + 1] - st[e], sizeof *ls, by_target_code);
+			if (T.ent[L->to[i]].code <= T.ent[L->to[i - 1]].code) {
+				qsort(L->to + st[e], st[e + 1] - st[e], sizeof *L->to, by_code);
 				break;
 			}
 	free(fill);
-	*start = st;
-	*l = ls;
+	L->start = st;
 }
 
-static hlink *find_link(uint32_t *start, hlink *l, uint16_t from, uint16_t to)
+/* Index of the link from -> to, or -1. */
+static int64_t find_link(const links *L, uint16_t from, uint16_t to)
 {
-	for (uint32_t i = start[from]; i < start[from + 1]; i++)
-		if (l[i].eid == to)
-			return &l[i];
-	return NULL;
+	for (uint32_t i = L->start[from]; i < L->start[from + 1]; i++)
+		if (L->to[i] == to)
+			return i;
+	return -1;
+}
+
+static void free_links(links *L)
+{
+	free(L->start);
+	free(L->to);
+	free(L->w);
+	free(L->wset);
 }
 
 static void load_correlation(void)
 {
+	static const char *const cols[] = {"rev_new", "hs_new", "rev_old", "hs_old"};
 	tab t;
 	char path[sizeof T.dir + 32];
 	snprintf(path, sizeof path, "%s/hs/correlation.tsv", T.dir);
-	tab_open(&t, path, "rev_new\ths_new\trev_old\ths_old\trelationship", 5);
+	tab_open(&t, path, cols, 4);
 	size_t n = 0, cap = 1 << 16;
 	pair *dn = nk_xmalloc(cap * sizeof *dn), *up = nk_xmalloc(cap * sizeof *up);
 	while (tab_next(&t)) {
-		int rn = parse_rev(t.f[0].p, t.f[0].n), ro = parse_rev(t.f[2].p, t.f[2].n);
+		nk_str rvn = tab_f(&t, 0), hn = tab_f(&t, 1), rvo = tab_f(&t, 2), ho = tab_f(&t, 3);
+		int rn = parse_rev(rvn.p, rvn.n), ro = parse_rev(rvo.p, rvo.n);
 		if (rn < 1)
-			tab_die(&t, 0, "rev_new", "not an HS revision (H1..H6)");
+			tab_die(&t, 0, "not an HS revision (H1..H6)");
 		if (ro != rn - 1)
-			tab_die(&t, 2, "rev_old", "not the revision before rev_new");
-		if (parse_code(t.f[1], 6) < 0)
-			tab_die(&t, 1, "hs_new", "not a 6-digit code");
-		if (parse_code(t.f[3], 6) < 0)
-			tab_die(&t, 3, "hs_old", "not a 6-digit code");
-		uint16_t a = lookup6(rn, t.f[1]), b = lookup6(ro, t.f[3]);
+			tab_die(&t, 2, "not the revision before rev_new");
+		if (parse_code(hn, 6) < 0)
+			tab_die(&t, 1, "not a 6-digit code");
+		if (parse_code(ho, 6) < 0)
+			tab_die(&t, 3, "not a 6-digit code");
+		uint16_t a = lookup6(rn, hn), b = lookup6(ro, ho);
 		if (!a) {
 			char w[64];
 			snprintf(w, sizeof w, "code not in the %s nomenclature", rev_name[rn]);
-			tab_die(&t, 1, "hs_new", w);
+			tab_die(&t, 1, w);
 		}
 		if (!b) {
 			char w[64];
 			snprintf(w, sizeof w, "code not in the %s nomenclature", rev_name[ro]);
-			tab_die(&t, 3, "hs_old", w);
+			tab_die(&t, 3, w);
 		}
 		if (n == cap) {
 			cap *= 2;
@@ -508,58 +522,61 @@ static void load_correlation(void)
 		n++;
 	}
 	tab_close(&t);
-	build_csr(dn, n, &T.dstart, &T.dl);
-	build_csr(up, n, &T.ustart, &T.ul);
+	build_links(dn, n, &T.down);
+	build_links(up, n, &T.up);
 	free(dn);
 	free(up);
 }
 
 static void load_weights(const char *path)
 {
+	static const char *const cols[] = {"from_rev", "from_hs", "to_rev", "to_hs", "weight"};
 	tab t;
-	tab_open(&t, path, "from_rev\tfrom_hs\tto_rev\tto_hs\tweight", 5);
+	tab_open(&t, path, cols, 5);
 	while (tab_next(&t)) {
-		int rf = parse_rev(t.f[0].p, t.f[0].n), rt = parse_rev(t.f[2].p, t.f[2].n);
+		nk_str rvf = tab_f(&t, 0), rvt = tab_f(&t, 2), ws = tab_f(&t, 4);
+		int rf = parse_rev(rvf.p, rvf.n), rt = parse_rev(rvt.p, rvt.n);
 		if (rf < 0)
-			tab_die(&t, 0, "from_rev", "not an HS revision (H0..H6)");
+			tab_die(&t, 0, "not an HS revision (H0..H6)");
 		if (rt < 0 || (rt != rf - 1 && rt != rf + 1))
-			tab_die(&t, 2, "to_rev", "not the revision next to from_rev");
-		uint16_t a = lookup6(rf, t.f[1]), b = lookup6(rt, t.f[3]);
+			tab_die(&t, 2, "not the revision next to from_rev");
+		uint16_t a = lookup6(rf, tab_f(&t, 1)), b = lookup6(rt, tab_f(&t, 3));
 		if (!a)
-			tab_die(&t, 1, "from_hs", "code not in the from_rev nomenclature");
+			tab_die(&t, 1, "code not in the from_rev nomenclature");
 		if (!b)
-			tab_die(&t, 3, "to_hs", "code not in the to_rev nomenclature");
-		hlink *l = rt < rf ? find_link(T.dstart, T.dl, a, b) : find_link(T.ustart, T.ul, a, b);
-		if (!l)
-			tab_die(&t, 3, "to_hs", "no such link in the correlation table");
+			tab_die(&t, 3, "code not in the to_rev nomenclature");
+		links *L = rt < rf ? &T.down : &T.up;
+		int64_t l = find_link(L, a, b);
+		if (l < 0)
+			tab_die(&t, 3, "no such link in the correlation table");
 		nk_dec w;
-		int rc = nk_dec_parse(t.f[4].p, t.f[4].n, &w);
+		int rc = nk_dec_parse(ws.p, ws.n, &w);
 		if (rc != NK_DEC_OK)
-			tab_die(&t, 4, "weight", rc == NK_DEC_EMPTY ? "empty weight" : nk_dec_strerror(rc));
+			tab_die(&t, 4, rc == NK_DEC_EMPTY ? "empty weight" : nk_dec_strerror(rc));
 		if (w < 0)
-			tab_die(&t, 4, "weight", "negative weight");
-		l->w = w;
-		l->wset = 1;
+			tab_die(&t, 4, "negative weight");
+		L->w[l] = w;
+		L->wset[l] = 1;
 	}
 	tab_close(&t);
 	/* a code with any weight given: its other links weigh 0 */
 	for (int dir = 0; dir < 2; dir++) {
-		uint32_t *s = dir ? T.ustart : T.dstart;
-		hlink *l = dir ? T.ul : T.dl;
+		links *L = dir ? &T.up : &T.down;
+		uint32_t *s = L->start;
 		for (size_t e = 1; e < T.nent; e++) {
 			int any = 0;
 			nk_dec sum = 0;
 			for (uint32_t i = s[e]; i < s[e + 1]; i++)
-				any |= l[i].wset;
+				any |= L->wset[i];
 			if (!any)
 				continue;
 			for (uint32_t i = s[e]; i < s[e + 1]; i++) {
-				if (!l[i].wset)
-					l[i].w = 0;
-				if (sum > INT64_MAX - l[i].w)
+				if (!L->wset[i])
+					L->w[i] = 0;
+				if (sum > INT64_MAX - L->w[i])
 					nk_die(1, "%s: weights of %s %06d too large", path,
 					       rev_name[T.ent[e].rev], T.ent[e].code);
-				sum += l[i].w;
+				sum += L->w[i];
 			}
 			if (!sum)
 				nk_die(1, "%s: weights of %s %06d towards %s sum to zero", path,
@@ -587,10 +604,8 @@ static void free_tables(void)
 {
 	free(T.ent);
 	free(T.pool);
-	free(T.dstart);
-	free(T.ustart);
-	free(T.dl);
-	free(T.ul);
+	free_links(&T.down);
+	free_links(&T.up);
 	for (int i = 0; i < 21; i++)
 		free(T.sec_name[i]);
 	for (int i = 0; i < 100; i++)
@@ -679,6 +694,8 @@ typedef struct {
 	nk_dec *camt, *namt; /* AMT_MAX per item */
 	int32_t *slot;	     /* per entry id: index in nxt or -1 */
 	size_t cap;
+	nk_dec *parts;	     /* one item's split: AMT_MAX * pcap */
+	uint32_t pcap;
 	int amt_empty[AMT_MAX];
 	/* fast path (no --to, all added columns appended): the added text of
 	 * each (entry, restored) once built, in cache_pool */
@@ -794,105 +811,13 @@ static void grow(run *R, size_t need)
 	R->cap = c;
 }
 
-static int by_code(const void *a, const void *b)
+/* Parse the row's amounts into R->camt[0..], the first item of a walk.
+ * Returns how many are there (not empty). A bad one is noted in *bad (its
+ * index into iamt) and *badrc, not fatal here: a code whose split merges
+ * back into one code keeps its values as written, like a 1:1 code. */
+static int parse_amounts(run *R, int *which, int *bad, int *badrc)
 {
-	int32_t x = T.ent[*(const uint16_t *)a].code, y = T.ent[*(const uint16_t *)b].code;
-	return (x > y) - (x < y);
-}
-
-/* Split |v| by weights w[0..m) (sum W > 0) exactly: largest remainder, ties
- * to the lower index (lower code). */
-static void split_amount(nk_dec v, const hlink *l, uint32_t m, nk_dec *part)
-{
-	int neg = v < 0;
-	unsigned __int128 a = (unsigned __int128)(neg ? -(__int128)v : v);
-	unsigned __int128 W = 0;
-	for (uint32_t i = 0; i < m; i++)
-		W += (unsigned __int128)l[i].w;
-	unsigned __int128 given = 0;
-	static unsigned __int128 *rem;
-	static uint32_t remcap;
-	if (m > remcap) {
-		remcap = m * 2;
-		free(rem);
-		rem = nk_xmalloc(remcap * sizeof *rem);
-	}
-	for (uint32_t i = 0; i < m; i++) {
-		unsigned __int128 p = a * (unsigned __int128)l[i].w;
-		part[i] = (nk_dec)(p / W);
-		rem[i] = p % W;
-		given += (unsigned __int128)part[i];
-	}
-	for (unsigned __int128 left = a - given; left > 0; left--) {
-		uint32_t best = 0;
-		int found = 0;
-		for (uint32_t i = 0; i < m; i++)
-			if (l[i].w && (!found || rem[i] > rem[best]))
-				best = i, found = 1;
-		part[best]++;
-		rem[best] = 0;
-	}
-	if (neg)
-		for (uint32_t i = 0; i < m; i++)
-			part[i] = -part[i];
-}
-
-/* Convert the row's code (entry c->eid in revision c->rev) to revision o->to.
- * Writes one or more rows. Returns 0 if the code cannot be converted. */
-static int convert(run *R, const code *c)
-{
-	int to = R->o->to, step = to < c->rev ? -1 : 1;
-	/* pass 1: the set of codes reached, without amounts */
-	size_t n = 1;
-	grow(R, 1);
-	R->cur[0] = c->eid;
-	int kind = 1; /* 1 = 1:1, 2 = n:1, 3 = 1:n */
-	for (int r = c->rev; r != to; r += step) {
-		uint32_t *s = step < 0 ? T.dstart : T.ustart;
-		hlink *l = step < 0 ? T.dl : T.ul;
-		uint32_t *rs = step < 0 ? T.ustart : T.dstart; /* reverse links */
-		size_t m = 0;
-		for (size_t i = 0; i < n; i++) {
-			uint16_t e = R->cur[i];
-			uint32_t k = s[e + 1] - s[e];
-			if (!k)
-				return 0;
-			grow(R, m + k);
-			for (uint32_t j = s[e]; j < s[e + 1]; j++) {
-				uint16_t x = l[j].eid;
-				if (rs[x + 1] - rs[x] > 1 && kind < 2)
-					kind = 2;
-				if (R->slot[x] < 0) {
-					R->slot[x] = (int32_t)m;
-					R->nxt[m++] = x;
-				}
-			}
-		}
-		for (size_t i = 0; i < m; i++)
-			R->slot[R->nxt[i]] = -1;
-		uint16_t *sw = R->cur;
-		R->cur = R->nxt;
-		R->nxt = sw;
-		n = m;
-	}
-	if (n > 1)
-		kind = 3;
-	static const char *const kn[4] = {"", "1:1", "n:1", "1:n"};
-	set_add(R, A_CONV, kn[kind], 3);
-	set_add(R, A_HSREV, rev_name[to], 2);
-	if (n == 1) { /* exact: amounts pass as they are */
-		const entry *e = &T.ent[R->cur[0]];
-		char d[8];
-		snprintf(d, sizeof d, "%06d", e->code);
-		set_add(R, A_HS, d, 6);
-		fill_code(R, d, 6, R->cur[0], c->status);
-		emit(R);
-		R->nconv[kind]++;
-		return 1;
-	}
-	/* pass 2: split the amounts step by step, merging equal codes */
 	int namt = 0;
-	int which[AMT_MAX];
 	for (int k = 0; k < AMT_MAX; k++) {
 		R->amt_empty[k] = 1;
 		if (R->iamt[k] < 0)
@@ -902,40 +827,58 @@ static int convert(run *R, const code *c)
 		int rc = nk_dec_parse(s.p, s.n, &v);
 		if (rc == NK_DEC_EMPTY)
 			continue;
-		if (rc != NK_DEC_OK)
-			nk_tsv_die(R->t, (size_t)R->iamt[k],
-				   rc == NK_DEC_INEXACT ? "more than 3 decimals, cannot split exactly"
-							: nk_dec_strerror(rc));
+		if (rc != NK_DEC_OK && *bad < 0) {
+			*bad = k;
+			*badrc = rc;
+		}
 		R->amt_empty[k] = 0;
 		R->camt[namt] = v;
 		which[namt++] = k;
 	}
-	n = 1;
+	return namt;
+}
+
+/* Convert the row's code (entry c->eid in revision c->rev) to revision o->to
+ * in one walk, one revision at a time: the set of codes reached and, from
+ * the first code that maps to several, their share of each amount (merging
+ * equal codes). Writes one or more rows. Returns 0 if the code cannot be
+ * converted (a code on the way has no link): nothing written then. */
+static int convert(run *R, const code *c)
+{
+	int to = R->o->to, step = to < c->rev ? -1 : 1;
+	const links *L = step < 0 ? &T.down : &T.up;
+	const uint32_t *rs = step < 0 ? T.up.start : T.down.start; /* reverse links */
+	size_t n = 1;
+	grow(R, 1);
 	R->cur[0] = c->eid;
-	nk_dec part[AMT_MAX];
-	nk_dec *parts = NULL;
-	size_t pcap = 0;
+	int kind = 1;	/* 1 = 1:1, 2 = n:1, 3 = 1:n */
+	int namt = -1;	/* amounts carried: -1 = not yet (no split so far) */
+	int which[AMT_MAX], bad = -1, badrc = 0;
 	for (int r = c->rev; r != to; r += step) {
-		uint32_t *s = step < 0 ? T.dstart : T.ustart;
-		hlink *l = step < 0 ? T.dl : T.ul;
 		size_t m = 0;
 		for (size_t i = 0; i < n; i++) {
 			uint16_t e = R->cur[i];
-			uint32_t k = s[e + 1] - s[e];
+			uint32_t s = L->start[e], k = L->start[e + 1] - s;
+			if (!k)
+				return 0;
 			grow(R, m + k);
-			if (k > pcap) {
-				pcap = k * 2;
-				parts = nk_xrealloc(parts, pcap * AMT_MAX * sizeof *parts);
+			if (k > 1 && namt < 0) /* first split: n is still 1 */
+				namt = parse_amounts(R, which, &bad, &badrc);
+			if (k > R->pcap) {
+				R->pcap = k * 2;
+				R->parts = nk_xrealloc(R->parts, R->pcap * AMT_MAX * sizeof *R->parts);
 			}
-			for (int a = 0; a < namt; a++) {
+			for (int a = 0; a < namt && bad < 0; a++) {
 				nk_dec v = R->camt[i * AMT_MAX + a];
 				if (k == 1)
-					parts[a] = v;
+					R->parts[a] = v;
 				else
-					split_amount(v, &l[s[e]], k, parts + (size_t)a * k);
+					nk_dec_split(v, &L->w[s], k, R->parts + (size_t)a * k);
 			}
 			for (uint32_t j = 0; j < k; j++) {
-				uint16_t x = l[s[e] + j].eid;
+				uint16_t x = L->to[s + j];
+				if (rs[x + 1] - rs[x] > 1 && kind < 2)
+					kind = 2;
 				if (R->slot[x] < 0) {
 					R->slot[x] = (int32_t)m;
 					R->nxt[m] = x;
@@ -944,8 +887,9 @@ static int convert(run *R, const code *c)
 					m++;
 				}
 				size_t at = (size_t)R->slot[x];
-				for (int a = 0; a < namt; a++)
-					R->namt[at * AMT_MAX + a] += k == 1 ? parts[a] : parts[(size_t)a * k + j];
+				for (int a = 0; a < namt && bad < 0; a++)
+					R->namt[at * AMT_MAX + a] +=
+						k == 1 ? R->parts[a] : R->parts[(size_t)a * k + j];
 			}
 		}
 		for (size_t i = 0; i < m; i++)
@@ -958,27 +902,40 @@ static int convert(run *R, const code *c)
 		R->namt = sa;
 		n = m;
 	}
-	free(parts);
+	if (n > 1)
+		kind = 3;
+	static const char *const kn[4] = {"", "1:1", "n:1", "1:n"};
+	set_add(R, A_CONV, kn[kind], 3);
+	set_add(R, A_HSREV, rev_name[to], 2);
+	if (n == 1) { /* one code: amounts pass as they are */
+		const entry *e = &T.ent[R->cur[0]];
+		char d[8];
+		snprintf(d, sizeof d, "%06d", e->code);
+		set_add(R, A_HS, d, 6);
+		fill_code(R, d, 6, R->cur[0], c->status);
+		emit(R);
+		R->nconv[kind]++;
+		return 1;
+	}
+	if (bad >= 0)
+		nk_tsv_die(R->t, (size_t)R->iamt[bad],
+			   badrc == NK_DEC_INEXACT ? "more than 3 decimals, cannot split exactly"
+						 : nk_dec_strerror(badrc));
 	/* rows in code order */
-	size_t *idx = nk_xmalloc(n * sizeof *idx);
-	uint16_t *ids = nk_xmalloc(n * sizeof *ids);
+	uint16_t *ids = R->nxt; /* free now: a copy of cur to sort */
 	memcpy(ids, R->cur, n * sizeof *ids);
 	qsort(ids, n, sizeof *ids, by_code);
 	for (size_t i = 0; i < n; i++)
 		R->slot[R->cur[i]] = (int32_t)i;
-	for (size_t i = 0; i < n; i++)
-		idx[i] = (size_t)R->slot[ids[i]];
-	for (size_t i = 0; i < n; i++)
-		R->slot[R->cur[i]] = -1;
 	for (size_t i = 0; i < n; i++) {
 		const entry *e = &T.ent[ids[i]];
+		size_t at = (size_t)R->slot[ids[i]];
 		char d[8];
 		snprintf(d, sizeof d, "%06d", e->code);
 		set_add(R, A_HS, d, 6);
 		for (int a = 0; a < namt; a++) {
 			int k = which[a];
-			part[a] = R->camt[idx[i] * AMT_MAX + a];
-			size_t len = nk_dec_fmt(part[a], R->numbuf[k]);
+			size_t len = nk_dec_fmt(R->camt[at * AMT_MAX + a], R->numbuf[k]);
 			set_add(R, A_AMT0 + k, R->numbuf[k], len);
 		}
 		for (int k = 0; k < AMT_MAX; k++)
@@ -987,8 +944,8 @@ static int convert(run *R, const code *c)
 		fill_code(R, d, 6, ids[i], c->status);
 		emit(R);
 	}
-	free(idx);
-	free(ids);
+	for (size_t i = 0; i < n; i++)
+		R->slot[R->cur[i]] = -1;
 	R->nconv[3]++;
 	R->nsplit_rows++;
 	R->nsplit_out += n;
@@ -1111,7 +1068,8 @@ static void open_run(run *R, const opts *o, char **paths, int npaths)
 	R->fast = o->to < 0 && R->lay->ntail == nadd;
 	if (R->fast) {
 		R->cache_off = nk_xmalloc(MAXENT * 2 * sizeof *R->cache_off);
-		R->cache_len = calloc(MAXENT * 2, sizeof *R->cache_len);
+		R->cache_len = nk_xmalloc(MAXENT * 2 * sizeof *R->cache_len);
+		memset(R->cache_len, 0, MAXENT * 2 * sizeof *R->cache_len);
 	}
 	R->slot = nk_xmalloc(MAXENT * sizeof *R->slot);
 	for (int i = 0; i < MAXENT; i++)
@@ -1170,16 +1128,17 @@ int main(int argc, char **argv)
 		nk_progress(R.t->rows, nk_tsv_bytes(R.t));
 	}
 	nk_progress_end();
-	if (!o.co.quiet)
+	nk_out_close_all((nk_out *[]){R.out, rej}, 2);
+	if (!o.co.quiet) /* after the checked close: a failed run prints no counts */
 		summary(&R);
 	nk_tsv_close(R.t);
-	nk_out_close_all((nk_out *[]){R.out, rej}, 2);
 	nk_layout_free(R.lay);
 	free(R.slot);
 	free(R.cur);
 	free(R.nxt);
 	free(R.camt);
 	free(R.namt);
+	free(R.parts);
 	free(R.cache_off);
 	free(R.cache_len);
 	free(R.cache_pool);

@@ -76,6 +76,57 @@ static void test_dec(void)
 	CHECK(nk_int_parse("", 0, &iv) == NK_DEC_EMPTY);
 }
 
+static int split_is(nk_dec v, const nk_dec *w, size_t m, const nk_dec *want)
+{
+	nk_dec part[8];
+	nk_dec_split(v, w, m, part);
+	return !memcmp(part, want, m * sizeof *part);
+}
+
+static void test_dec_split(void)
+{
+	/* equal shares: the leftover thousandth to the lower index */
+	CHECK(split_is(1000, (nk_dec[]){1, 1, 1}, 3, (nk_dec[]){334, 333, 333}));
+	CHECK(split_is(-1000, (nk_dec[]){1, 1, 1}, 3, (nk_dec[]){-334, -333, -333}));
+	CHECK(split_is(2, (nk_dec[]){1000, 1000, 1000}, 3, (nk_dec[]){1, 1, 0}));
+	/* largest remainders first: 7 by 1:2:3:4 is 0.7 1.4 2.1 2.8 */
+	CHECK(split_is(7, (nk_dec[]){1, 2, 3, 4}, 4, (nk_dec[]){1, 1, 2, 3}));
+	/* a weight of 0 gets nothing, even when its index is lowest */
+	CHECK(split_is(3, (nk_dec[]){0, 1, 1}, 3, (nk_dec[]){0, 2, 1}));
+	CHECK(split_is(5, (nk_dec[]){7}, 1, (nk_dec[]){5}));
+	CHECK(split_is(0, (nk_dec[]){1, 1}, 2, (nk_dec[]){0, 0}));
+	/* products beyond 64 bits (python: a*w//W with a = W = INT64_MAX - 1) */
+	CHECK(split_is(INT64_MAX, (nk_dec[]){INT64_MAX / 2, INT64_MAX / 2 - 5, 5}, 3,
+		       (nk_dec[]){4611686018427387904, 4611686018427387898, 5}));
+	/* pseudo-random: the parts sum to v and each is within 1 of v*w/W */
+	uint64_t x = 12345;
+	int ok = 1;
+	for (int k = 0; k < 2000; k++) {
+		nk_dec w[8], part[8], v;
+		size_t m = 1 + k % 8;
+		x = x * 6364136223846793005u + 1442695040888963407u;
+		v = (nk_dec)(x >> 20) - (nk_dec)(x >> 21);
+		__int128 W = 0, sum = 0;
+		for (size_t i = 0; i < m; i++) {
+			x = x * 6364136223846793005u + 1442695040888963407u;
+			w[i] = (nk_dec)(x >> 40) % 5000;
+			W += w[i];
+		}
+		if (!W)
+			w[0] = W = 1;
+		nk_dec_split(v, w, m, part);
+		for (size_t i = 0; i < m; i++) {
+			__int128 exact = (__int128)v * w[i] / W; /* toward 0 */
+			sum += part[i];
+			if (part[i] - exact > 1 || exact - part[i] > 1 || (!w[i] && part[i]))
+				ok = 0;
+		}
+		if (sum != v)
+			ok = 0;
+	}
+	CHECK(ok);
+}
+
 static void test_text(void)
 {
 	size_t at;
@@ -285,6 +336,7 @@ int main(int argc, char **argv)
 	(void)argc;
 	nk_init(argv);
 	test_dec();
+	test_dec_split();
 	test_text();
 	test_out();
 	test_in();

@@ -210,3 +210,46 @@ int nk_int_parse(const char *p, size_t n, int64_t *v)
 	*v = neg ? (int64_t)(0 - u) : (int64_t)u;
 	return NK_DEC_OK;
 }
+
+/* a * w / W and its remainder; in 64 bits when the product fits (nearly
+ * always: a split amount below 9.2e12 with equal shares). */
+static inline uint64_t muldiv(uint64_t a, uint64_t w, uint64_t W, uint64_t *rem)
+{
+	unsigned __int128 p = (unsigned __int128)a * w;
+	if (!(uint64_t)(p >> 64)) {
+		uint64_t q = (uint64_t)p / W;
+		*rem = (uint64_t)p - q * W;
+		return q;
+	}
+	*rem = (uint64_t)(p % W);
+	return (uint64_t)(p / W);
+}
+
+/* The remainders are kept in part[] itself (they are below the sum of the
+ * weights, so they fit; -1 marks one that got a thousandth), then replaced
+ * by the parts: no scratch memory. */
+void nk_dec_split(nk_dec v, const nk_dec *w, size_t m, nk_dec *part)
+{
+	uint64_t a = v < 0 ? -(uint64_t)v : (uint64_t)v, W = 0, given = 0, r;
+	for (size_t i = 0; i < m; i++)
+		W += (uint64_t)w[i];
+	for (size_t i = 0; i < m; i++) {
+		given += muldiv(a, (uint64_t)w[i], W, &r);
+		part[i] = (nk_dec)r;
+	}
+	/* a - given < m thousandths are left: one each to the largest
+	 * remainders, ties to the lower index. The remainders sum to
+	 * (a - given) * W, so while any is left to give, some remainder not yet
+	 * chosen is above 0 (a weight of 0 has remainder 0: never chosen). */
+	for (uint64_t left = a - given; left > 0; left--) {
+		size_t best = 0;
+		for (size_t i = 1; i < m; i++)
+			if (part[i] > part[best])
+				best = i;
+		part[best] = -1;
+	}
+	for (size_t i = 0; i < m; i++) {
+		uint64_t q = muldiv(a, (uint64_t)w[i], W, &r) + (part[i] == -1);
+		part[i] = v < 0 ? -(nk_dec)q : (nk_dec)q;
+	}
+}

@@ -323,6 +323,14 @@ int nk_dec_div(nk_dec a, nk_dec b, nk_dec *r);
  * contract's range (+-INT64_MAX thousandths; *r untouched). For sums over
  * many rows, which a plain += would wrap silently. */
 int nk_dec_add(nk_dec a, nk_dec b, nk_dec *r);
+/* Split v exactly into m parts in proportion to the weights w[0..m) (each
+ * >= 0, their sum > 0 and at most INT64_MAX): part i is |v| * w[i] / sum
+ * rounded down, and the thousandths left over go one each to the parts with
+ * the largest remainders, ties to the lower index (largest remainder
+ * method); a negative v (> INT64_MIN, as every parsed value) is split as
+ * -v and the parts negated. The parts sum to v exactly; a weight of 0 gets 0.
+ * Writes part[0..m); allocates nothing. */
+void nk_dec_split(nk_dec v, const nk_dec *w, size_t m, nk_dec *part);
 /* Parse a plain non-negative/negative integer (no decimals). 0 ok, else
  * NK_DEC_* code. */
 int nk_int_parse(const char *p, size_t n, int64_t *v);
