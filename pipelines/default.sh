@@ -32,6 +32,16 @@ if have nk-correct; then
 		--rejects "$out/correct.rejects.tsv" -o "$out/correct.tsv" "$out/normalize-hs.tsv"
 fi
 
+# Stage 4: inter-Korean trade from the Ministry of Unification
+# (data/interkorean/mou.tsv), with Kaesong and non-commercial trade included
+# as North Korea in the World does. The legacy Comtrade files carry South
+# Korea's own reports of trade with the DPRK (counterpart KOR): MOU's figures
+# replace them (--replace-kor), the dropped rows go to merge-interkorean.rejects.tsv.
+if have nk-merge-interkorean; then
+	"$B/nk-merge-interkorean" --replace-kor --rejects "$out/merge-interkorean.rejects.tsv" \
+		-o "$out/merge-interkorean.tsv" "$out/correct.tsv"
+fi
+
 # Stage 5: the tables. nk-normalize-hs runs again first so that the rows
 # rules added (the crude-oil estimate, source 'rule', made after stage 2)
 # get their chapter and section too (re-running replaces its columns in

@@ -22,6 +22,9 @@ tool_cfg() {
 		BIG=$BATS_FILE_TMPDIR/big.csv ;;
 	nk-correct)
 		SMALL=$NK_ROOT/tests/data/nk-correct/chn-deu-usa-prk-kor-2022.tsv ;;
+	nk-merge-interkorean) # reads nk-correct's output (counterpart, nk_flow)
+		SMALL=$NK_ROOT/tests/cases/nk-merge-interkorean/_data/stream.tsv
+		BIG=$BATS_FILE_TMPDIR/big-dprk.tsv ;;
 	esac
 }
 
