@@ -29,6 +29,7 @@ load lib/common
 @test "stream: a ragged row"                          { run_case nk-merge-interkorean ragged; }
 @test "stream: no counterpart column"                 { run_case nk-merge-interkorean missing-counterpart; }
 @test "stream: unknown columns pass through"          { run_case nk-merge-interkorean unknown-columns; }
+@test "stream: counterpart not an ISO3 code"         { run_case nk-merge-interkorean bad-counterpart; }
 @test "stream: a segment column is replaced in place" { run_case nk-merge-interkorean segment-in-place; }
 @test "table: empty file"                             { run_case nk-merge-interkorean table-empty; }
 @test "table: a header and no years"                  { run_case nk-merge-interkorean table-no-years; }

@@ -5,7 +5,7 @@
  * (data/interkorean/mou.tsv), split into segments (Kaesong, non-commercial)
  * only where a source publishes the split, and guards against counting
  * South Korea twice (mirror rows with counterpart KOR, or a second run). */
-#include "lib/nk.h"
+#include "lib/contract.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -73,20 +73,12 @@ typedef struct {
 
 static int has(const yrow *y, int k) { return y->known >> k & 1; }
 
-static int parse_year(const char *p, size_t n)
-{
-	int64_t y;
-	if (n != 4 || nk_int_parse(p, n, &y) || y < 1900 || y > 2100)
-		return -1;
-	return (int)y;
-}
-
 /* a + b, or die naming the field. */
 static nk_dec add_or_die(const nk_tsv *t, size_t col, nk_dec a, nk_dec b)
 {
 	nk_dec r;
-	if (__builtin_add_overflow(a, b, &r))
-		nk_tsv_die(t, col, "sum out of range");
+	if (nk_dec_add(a, b, &r) != NK_DEC_OK)
+		nk_tsv_die(t, col, nk_dec_strerror(NK_DEC_RANGE));
 	return r;
 }
 
@@ -96,12 +88,8 @@ static nk_dec add_or_die(const nk_tsv *t, size_t col, nk_dec a, nk_dec b)
 static void check_row(const nk_tsv *t, const size_t *ix, size_t isrc, yrow *y)
 {
 	for (int k = 0; k < V_N; k++) {
-		nk_str s = t->f[ix[k]];
-		int rc = nk_dec_parse(s.p, s.n, &y->v[k]);
-		if (rc == NK_DEC_EMPTY)
-			continue;
-		if (rc != NK_DEC_OK)
-			nk_tsv_die(t, ix[k], nk_dec_strerror(rc));
+		if (!nk_row_num(t, ix[k], &y->v[k]))
+			continue; /* empty: no figure */
 		if (y->v[k] < 0)
 			nk_tsv_die(t, ix[k], "negative value");
 		y->known |= 1u << k;
@@ -161,9 +149,7 @@ static void load_table(table *tb, const char *path)
 			tb->r = nk_xrealloc(tb->r, (cap = cap ? 2 * cap : 64) * sizeof *tb->r);
 		yrow *y = &tb->r[tb->n];
 		memset(y, 0, sizeof *y);
-		y->year = parse_year(t->f[iyear].p, t->f[iyear].n);
-		if (y->year < 0)
-			nk_tsv_die(t, iyear, "not a year (1900..2100)");
+		y->year = nk_row_year(t, iyear);
 		for (size_t i = 0; i < tb->n; i++)
 			if (tb->r[i].year == y->year) {
 				char what[64];
@@ -209,8 +195,8 @@ static void years_arg(opts *o, const char *arg)
 {
 	const char *dash = strchr(arg, '-');
 	size_t n1 = dash ? (size_t)(dash - arg) : strlen(arg);
-	o->ylo = parse_year(arg, n1);
-	o->yhi = dash ? parse_year(dash + 1, strlen(dash + 1)) : o->ylo;
+	o->ylo = nk_year_parse(arg, n1);
+	o->yhi = dash ? nk_year_parse(dash + 1, strlen(dash + 1)) : o->ylo;
 	if (o->ylo < 0 || o->yhi < 0)
 		nk_usage_error("--years: '%s' is not a year or a range YYYY-YYYY", arg);
 	if (o->ylo > o->yhi)
@@ -253,7 +239,7 @@ static void parse_opts(opts *o, int argc, char **argv)
 enum { S_KAESONG, S_NONC, S_COMMERCIAL, S_TOTAL };
 static const char *const seg_name[] = {"kaesong", "noncommercial", "commercial", "total"};
 
-/* One row to append. nkflow: 0 unknown, 'X', 'M'. */
+/* One row to append. nkflow: 0 unknown, NK_NKFLOW_X or NK_NKFLOW_M. */
 typedef struct {
 	int seg, nkflow;
 	nk_dec v;
@@ -284,9 +270,11 @@ static int split_year(const yrow *y, part *p)
 					0, rest};
 		return n;
 	}
-	if (has(y, V_EXP) && y->v[V_EXP] + y->v[V_IMP] == y->v[V_TOTAL]) {
-		p[n++] = (part){S_TOTAL, 'X', y->v[V_EXP]};
-		p[n++] = (part){S_TOTAL, 'M', y->v[V_IMP]};
+	nk_dec both;
+	if (has(y, V_EXP) && nk_dec_add(y->v[V_EXP], y->v[V_IMP], &both) == NK_DEC_OK &&
+	    both == y->v[V_TOTAL]) {
+		p[n++] = (part){S_TOTAL, NK_NKFLOW_X, y->v[V_EXP]};
+		p[n++] = (part){S_TOTAL, NK_NKFLOW_M, y->v[V_IMP]};
 		return n;
 	}
 	p[n++] = (part){S_TOTAL, 0, rest};
@@ -309,19 +297,18 @@ static int keep_seg(const opts *o, int seg)
 
 /* ----------------------------------------------------------------- stream */
 
-/* Columns the appended rows fill (README, nk-merge-interkorean). */
-enum { C_SOURCE, C_YEAR, C_PERIOD, C_REP, C_PAR, C_FLOW, C_HS, C_VALUE, C_NKFLOW, C_CP,
-       C_VALREP, C_N };
-static const char *const colname[C_N] = {"source",  "year",	 "period",	  "reporter",
-					 "partner", "flow",	 "hs",		  "value_usd",
-					 "nk_flow", "counterpart", "value_reported"};
-static const int required[] = {C_SOURCE, C_YEAR, C_REP, C_PAR, C_HS, C_VALUE, C_NKFLOW, C_CP};
+/* Columns the appended rows need (README, nk-merge-interkorean); they also
+ * fill period, flow and value_reported where the stream has them. */
+#define NEEDED                                                                        \
+	(NK_COL_BIT(NK_C_SOURCE) | NK_COL_BIT(NK_C_YEAR) | NK_COL_BIT(NK_C_REPORTER) |    \
+	 NK_COL_BIT(NK_C_PARTNER) | NK_COL_BIT(NK_C_HS) | NK_COL_BIT(NK_C_VALUE_USD) |    \
+	 NK_COL_BIT(NK_C_NK_FLOW) | NK_COL_BIT(NK_C_COUNTERPART))
 
 typedef struct {
 	const opts *o;
 	const table *tb;
 	nk_tsv *t;
-	int ix[C_N];
+	int ix[NK_C_N];
 	int iseg; /* an input `segment` column, or -1 */
 	nk_layout *lay;
 	nk_out *out, *rej;
@@ -339,11 +326,11 @@ static void copy_rows(run *R)
 	nk_str seg = {"", 0};
 	while (nk_tsv_next(t)) {
 		R->in++;
-		if (field_is(t->f[R->ix[C_SOURCE]], "mou"))
-			nk_tsv_die(t, R->ix[C_SOURCE],
+		if (field_is(t->f[R->ix[NK_C_SOURCE]], "mou"))
+			nk_tsv_die(t, R->ix[NK_C_SOURCE],
 				   "the stream already holds MOU rows (was nk-merge-interkorean run "
 				   "before?): adding them again would count inter-Korean trade twice");
-		if (field_is(t->f[R->ix[C_CP]], "KOR")) {
+		if (nk_row_iso3(t, R->ix[NK_C_COUNTERPART]) == NK_ISO3_CODE('K', 'O', 'R')) {
 			if (R->o->replace_kor) {
 				nk_rej_row(R->rej, t->f, t->ncol,
 					   "counterpart KOR: replaced by MOU inter-Korean figures",
@@ -352,7 +339,7 @@ static void copy_rows(run *R)
 				continue;
 			}
 			if (!R->o->keep_kor)
-				nk_tsv_die(t, R->ix[C_CP],
+				nk_tsv_die(t, R->ix[NK_C_COUNTERPART],
 					   "South Korea as counterpart: MOU's inter-Korean figures "
 					   "would count this trade twice (give --replace-kor to drop "
 					   "these rows, --keep-kor to keep them)");
@@ -390,14 +377,23 @@ static void add_rows(run *R)
 			for (size_t c = 0; c < t->ncol; c++)
 				f[c] = (nk_str){"", 0};
 			size_t vn = nk_dec_fmt(p[k].v, val);
-			static const char *const nkf[] = {"", "X", "M"}, *const flw[] = {"", "M", "X"};
-			int d = p[k].nkflow == 'X' ? 1 : p[k].nkflow == 'M' ? 2 : 0;
-			const char *fill[C_N] = {"mou", year, year, "KOR", "PRK", flw[d], "TOTAL",
-						 val, nkf[d], "KOR", val};
-			for (int c = 0; c < C_N; c++)
-				if (R->ix[c] >= 0)
-					f[R->ix[c]] = (nk_str){fill[c], c == C_VALUE || c == C_VALREP
-									? vn : strlen(fill[c])};
+			/* the South reports: its import (M) is a DPRK export (X) */
+			const char *nkf = p[k].nkflow ? nk_nkflow_name(p[k].nkflow) : "";
+			const char *flw = p[k].nkflow == NK_NKFLOW_X   ? nk_flow_name(NK_FLOW_M)
+					  : p[k].nkflow == NK_NKFLOW_M ? nk_flow_name(NK_FLOW_X)
+								       : "";
+			const char *fill[NK_C_N] = {
+				[NK_C_SOURCE] = "mou",	      [NK_C_YEAR] = year,
+				[NK_C_PERIOD] = year,	      [NK_C_REPORTER] = "KOR",
+				[NK_C_PARTNER] = "PRK",	      [NK_C_FLOW] = flw,
+				[NK_C_HS] = "TOTAL",	      [NK_C_VALUE_USD] = val,
+				[NK_C_NK_FLOW] = nkf,	      [NK_C_COUNTERPART] = "KOR",
+				[NK_C_VALUE_REPORTED] = val,
+			};
+			for (int c = 0; c < NK_C_N; c++)
+				if (R->ix[c] >= 0 && fill[c])
+					f[R->ix[c]] = (nk_str){fill[c], fill[c] == val ? vn
+										 : strlen(fill[c])};
 			nk_str seg = {seg_name[p[k].seg], strlen(seg_name[p[k].seg])};
 			nk_layout_row(R->out, R->lay, f, &seg);
 			R->added++;
@@ -524,10 +520,7 @@ int main(int argc, char **argv)
 	/* 2. the input's columns */
 	run R = {.o = &o, .tb = &tb};
 	R.t = nk_tsv_open(argv + optind, argc - optind);
-	for (int c = 0; c < C_N; c++)
-		R.ix[c] = nk_tsv_col(R.t, colname[c]);
-	for (size_t k = 0; k < sizeof required / sizeof *required; k++)
-		R.ix[required[k]] = (int)nk_tsv_need(R.t, colname[required[k]]);
+	nk_cols_bind(R.t, NEEDED, R.ix);
 	R.iseg = nk_tsv_col(R.t, "segment");
 
 	/* 3. outputs */
