@@ -25,7 +25,7 @@ D=$NK_ROOT/tests/cases/nk-fetch-parse/_data
 @test "wrong number of fields"                             { run_case nk-fetch-parse bad-fields; }
 @test "rows outside the slice are field-counted too (a comma inside quotes is not a separator)" { run_case nk-fetch-parse bad-fields-outside; }
 @test "--keep-going: a bad row outside the slice is counted as bad, the valid one as outside" { run_case nk-fetch-parse bad-fields-outside-keep-going; }
-@test "required column missing: unknown format"            { run_case nk-fetch-parse bad-missing-column; }
+@test "required column missing: the format and column named" { run_case nk-fetch-parse bad-missing-column; }
 @test "a column named twice is an error naming both"       { run_case nk-fetch-parse bad-dup-column; }
 @test "a column named twice, in other capitals, too"       { run_case nk-fetch-parse bad-dup-column-case; }
 @test "a NUL byte inside a quoted field of a DPRK row"     { run_case nk-fetch-parse bad-nul; }
@@ -38,6 +38,17 @@ D=$NK_ROOT/tests/cases/nk-fetch-parse/_data
 @test "- reads stdin between files"                        { run_case nk-fetch-parse stdin-dash; }
 @test "unknown option is a usage error (2)"                { run_case nk-fetch-parse bad-option; }
 @test "unknown area code in a selection is a usage error"  { run_case nk-fetch-parse bad-code; }
+@test "DOTS: a year column that is not a year"             { run_case nk-fetch-parse dots-bad-year; }
+@test "DOTS: a value that is not a number, named by its year" { run_case nk-fetch-parse dots-bad-number; }
+@test "DOTS: --keep-going counts the bad value, keeps the row's other years" { run_case nk-fetch-parse dots-bad-number-keep-going; }
+@test "DOTS: no indicator column"                          { run_case nk-fetch-parse dots-no-indicator; }
+@test "DOTS: a Status row without its Value row"           { run_case nk-fetch-parse dots-status-alone; }
+@test "pandas: an unnamed column that is not first"        { run_case nk-fetch-parse pandas-index-second; }
+@test "pandas: the index column last"                      { run_case nk-fetch-parse pandas-index-last; }
+@test "totals: an unknown country name"                    { run_case nk-fetch-parse totals-unknown-name; }
+@test "totals: --keep-going counts the unknown name"       { run_case nk-fetch-parse totals-unknown-name-keep-going; }
+@test "totals: no --flow is a usage error saying why"      { run_case nk-fetch-parse totals-no-flow; }
+@test "totals: a date that is not a year's"                { run_case nk-fetch-parse totals-bad-date; }
 @test "--help"                                             { run_case nk-fetch-parse help; }
 @test "--version"                                          { run_case nk-fetch-parse version; }
 @test "legacy: 'No data matches your query' is recognised" { run_case nk-fetch-parse legacy-nodata; }
@@ -87,17 +98,17 @@ D=$NK_ROOT/tests/cases/nk-fetch-parse/_data
 	rej=$BATS_TEST_TMPDIR/rej.tsv
 	run --separate-stderr nk-fetch-parse -q --rejects "$rej" "$D/plus-guards.csv"
 	assert_success
-	[ "$(head -1 "$rej" | cut -f20-)" = "$(printf 'reason\trule\tfile\tline')" ]
-	[ "$(tail -n +2 "$rej" | cut -f21,23 | tr '\t\n' ' ;')" = "partner2 3;mot 4;customs 5;subflow 6;classification 7;world 8;" ]
+	[ "$(head -1 "$rej" | cut -f21-)" = "$(printf 'reason\trule\tfile\tline')" ]
+	[ "$(tail -n +2 "$rej" | cut -f22,24 | tr '\t\n' ' ;')" = "partner2 3;mot 4;customs 5;subflow 6;classification 7;world 8;" ]
 	# the flow column keeps what the source said (FM)
-	[ "$(awk -F'\t' '$21=="subflow" {print $8}' "$rej")" = FM ]
+	[ "$(awk -F'\t' '$22=="subflow" {print $8}' "$rej")" = FM ]
 }
 
 @test "--rejects: World rows under --all" {
 	rej=$BATS_TEST_TMPDIR/rej.tsv
 	run --separate-stderr nk-fetch-parse -q --all --rejects "$rej" -o "$BATS_TEST_TMPDIR/out.tsv" "$D/plus-real-subset.csv"
 	assert_success
-	[ "$(tail -n +2 "$rej" | awk -F'\t' '$21=="world" && $6=="WLD"' | wc -l)" = 6 ]
+	[ "$(tail -n +2 "$rej" | awk -F'\t' '$22=="world" && $6=="WLD"' | wc -l)" = 6 ]
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/out.tsv")" = 50 ]
 }
 
@@ -106,7 +117,7 @@ D=$NK_ROOT/tests/cases/nk-fetch-parse/_data
 	run --separate-stderr nk-fetch-parse -q --keep-going --rejects "$rej" "$D/bad-number.csv"
 	assert_success
 	[ "$(printf '%s\n' "$output" | wc -l)" = 2 ]
-	[ "$(tail -n +2 "$rej" | cut -f11,20,23)" = "$(printf "12,5\tfield 'primaryValue': not a number\t3")" ]
+	[ "$(tail -n +2 "$rej" | cut -f11,21,24)" = "$(printf "12,5\tfield 'primaryValue': not a number\t3")" ]
 }
 
 @test "--keep-going: a NUL row is counted, its reject has U+FFFD for the NUL" {
@@ -114,7 +125,7 @@ D=$NK_ROOT/tests/cases/nk-fetch-parse/_data
 	run --separate-stderr nk-fetch-parse -q --keep-going --rejects "$rej" "$D/bad-nul.csv"
 	assert_success
 	[ "$(printf '%s\n' "$output" | wc -l)" = 2 ]
-	[ "$(tail -n +2 "$rej" | cut -f19,20,23)" = "$(printf "All\357\277\275Commodities\tfield 'cmdDesc': NUL byte (the contract allows none)\t3")" ]
+	[ "$(tail -n +2 "$rej" | cut -f19,21,24)" = "$(printf "All\357\277\275Commodities\tfield 'cmdDesc': NUL byte (the contract allows none)\t3")" ]
 	run nk-validate -c -q "$rej"
 	assert_success
 }
@@ -242,12 +253,12 @@ json_rec() { grep -o '{[^{}]*14121885217\.018[^{}]*}' "$D/formats/same-api.json"
 	rej=$BATS_TEST_TMPDIR/rej.tsv
 	run --separate-stderr nk-fetch-parse -q --all -k --rejects "$rej" "$BATS_TEST_TMPDIR/t.json"
 	assert_success
-	assert_equal "$(tail -n +2 "$rej" | cut -f20,23)" "$(printf "field 'primaryValue': not a number (record 3)\t147")"
+	assert_equal "$(tail -n +2 "$rej" | cut -f21,24)" "$(printf "field 'primaryValue': not a number (record 3)\t147")"
 	# a guard's reject names the line where its record begins
 	sed '167s/"partner2Code": 0,/"partner2Code": 156,/' "$F" >"$BATS_TEST_TMPDIR/g.json"
 	run --separate-stderr nk-fetch-parse -q --all --rejects "$rej" "$BATS_TEST_TMPDIR/g.json"
 	assert_success
-	assert_equal "$(tail -n +2 "$rej" | cut -f21,23)" "$(printf "partner2\t152")"
+	assert_equal "$(tail -n +2 "$rej" | cut -f22,24)" "$(printf "partner2\t152")"
 	# a key given twice: the line of the second
 	sed '58s/"refYear": 2010,/"refYear": 2010,\n "refYear": 2011,/' "$F" >"$BATS_TEST_TMPDIR/d.json"
 	run --separate-stderr nk-fetch-parse -q --all "$BATS_TEST_TMPDIR/d.json"
@@ -347,4 +358,113 @@ json_rec() { grep -o '{[^{}]*14121885217\.018[^{}]*}' "$D/formats/same-api.json"
 	row=$(printf '%s\n' "$output" | sed -n 2p)
 	[ "$(printf '%s' "$row" | cut -f16)" = "m²" ]
 	[[ "$row" == *"Corée"* ]]
+}
+
+# --- IMF DOTS bulk CSV (data/dots/, real: 1,206 lines, 2016-2018) ---
+DOTS=$NK_ROOT/data/dots/DOT_timeSeries_2016-2018_PRK_rows.csv
+
+@test "DOTS: rows per year, guards counted, sums of the partner rows (real file)" {
+	run --separate-stderr nk-fetch-parse "$DOTS"
+	assert_success
+	# 2503 values: 698 kept, 9 outside (China-World), 12 World, 947 balance,
+	# 168 aggregates, 669 DPRK estimates
+	[[ $stderr == *"2503 rows read, 698 kept, 9 outside the slice;"*"world 12,"* ]]
+	[[ $stderr == *"removed: trade balance 947, aggregates 168, DPRK estimates (flag e) 669;"* ]]
+	rows=$(printf '%s\n' "$output" | tail -n +2)
+	[ "$(printf '%s\n' "$rows" | cut -f1 | sort -u)" = dots ]
+	# partners' exports to the DPRK (FOB) and imports from it (CIF or FOB), by year
+	sums=$(printf '%s\n' "$rows" | awk -F'\t' '$6=="PRK" {n[$2 $8]++; s[$2 $8]+=$11} END {for (k in n) printf "%s %d %.0f\n", k, n[k], s[k]}' | sort)
+	assert_equal "$sums" "2016M 144 3337661509
+2016X 106 3485754443
+2017M 143 2058658073
+2017X 89 3570304647
+2018M 132 728849477
+2018X 78 2612740667"
+	# China 2016 as published: exports FOB 3,196,804,000, imports CIF 2,706,985,000
+	assert_equal "$(printf '%s\n' "$rows" | awk -F'\t' '$4=="CHN" && $2==2016 {print $8, $11, $12, $13}' | sort)" \
+		"M 2706985000 2706985000 
+X 3196804000  3196804000"
+	# the IMF code as given, ISO3 through the shipped list
+	assert_equal "$(printf '%s\n' "$rows" | awk -F'\t' '$4=="CHN"' | cut -f5,7 | sort -u)" "$(printf '924\t954')"
+	# the DPRK rows left are its trade with "Other Countries n.i.e." (910, no ISO3, no flag)
+	assert_equal "$(printf '%s\n' "$rows" | awk -F'\t' '$4=="PRK"' | cut -f6,7,20 | sort -u)" "$(printf '\t910\t')"
+	printf '%s\n' "$output" | nk-validate -c -q
+}
+
+@test "DOTS: --dots-estimates keeps the DPRK's e rows, flag e in the flag column; --rejects has every guard" {
+	rej=$BATS_TEST_TMPDIR/rej.tsv
+	run --separate-stderr nk-fetch-parse -q --rejects "$rej" "$DOTS"
+	assert_success
+	plain=$output
+	[ "$(tail -n +2 "$rej" | cut -f22 | sort | uniq -c | tr -s ' ')" = " 168 aggregate
+ 947 balance
+ 669 estimate
+ 12 world" ]
+	# the balance rows say what the source said (the indicator) in the flow column
+	[ "$(awk -F'\t' '$22=="balance"' "$rej" | cut -f8 | sort -u)" = TBG_USD ]
+	run --separate-stderr nk-fetch-parse -q --dots-estimates "$DOTS"
+	assert_success
+	[ "$(printf '%s\n' "$output" | wc -l)" = $(( $(printf '%s\n' "$plain" | wc -l) + 669 )) ]
+	[ "$(printf '%s\n' "$output" | awk -F'\t' '$20=="e"' | wc -l)" = 669 ]
+	[ "$(printf '%s\n' "$output" | awk -F'\t' '$20=="e" && $4!="PRK"' | wc -l)" = 0 ]
+	# the DPRK's exports to China 2016 as DOTS publishes them
+	[ "$(printf '%s\n' "$output" | awk -F'\t' '$4=="PRK" && $6=="CHN" && $2==2016 && $8=="X" {print $11}')" = 2553759434 ]
+}
+
+@test "DOTS: --partner CHN selects IMF 924 through its ISO3; --all keeps China-World out (World guard)" {
+	run --separate-stderr nk-fetch-parse -q --reporter CHN "$DOTS"
+	assert_success
+	[ "$(printf '%s\n' "$output" | tail -n +2 | cut -f4,6 | sort | uniq -c | tr -s ' ')" = " 6 CHN	PRK" ]
+	run --separate-stderr nk-fetch-parse --all "$DOTS"
+	assert_success
+	# China-World: 6 rows World, 3 balance
+	[[ $stderr == *"698 kept, 0 outside the slice;"*"world 18,"*"trade balance 950,"* ]]
+}
+
+# --- Comtrade Plus answers saved by pandas (data/comtrade-pandas/, real) ---
+@test "pandas: the leading index column is ignored; same rows as the file without it" {
+	f=$NK_ROOT/data/comtrade-pandas/total_cmd_2022_partners_PRK_KOR.csv
+	run --separate-stderr nk-fetch-parse "$f"
+	assert_success
+	[[ $stderr == *"103 rows read, 27 kept, 76 outside the slice;"* ]]
+	want=$output
+	# pandas' index is a bare integer first: cutting it gives the plain layout
+	sed 's/^[^,]*,//' "$f" >"$BATS_TEST_TMPDIR/plain.csv"
+	run --separate-stderr nk-fetch-parse -q "$BATS_TEST_TMPDIR/plain.csv"
+	assert_success
+	assert_equal "$output" "$want"
+	# 2022 TOTAL, partner PRK: flows and sums
+	assert_equal "$(printf '%s\n' "$want" | awk -F'\t' 'NR>1 {n[$8]++; s[$8]+=$11} END {for (k in n) printf "%s %d %.3f\n", k, n[k], s[k]}' | sort)" \
+		"M 18 27440478.927
+RX 2 893.648
+X 7 3054886.524"
+}
+
+@test "pandas, monthly: period YYYYMM, 8 DPRK rows of 2023 (Jan 3, Feb 5)" {
+	f=$NK_ROOT/data/comtrade-pandas/comtrade_all_exports_2023M_partners_PRK_KOR.csv
+	run --separate-stderr nk-fetch-parse -q "$f"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | tail -n +2 | cut -f2,3,8 | sort | uniq -c | tr -s ' ')" " 3 2023	202301	X
+ 5 2023	202302	X"
+	assert_equal "$(printf '%s\n' "$output" | awk -F'\t' 'NR>1 {s[$3]+=$11} END {for (k in s) printf "%s %.3f\n", k, s[k]}' | sort)" \
+		"202301 102742.418
+202302 29577.460"
+	printf '%s\n' "$output" | nk-validate -c -q
+}
+
+# --- name-only totals tables (data/comtrade-totals/, real) ---
+@test "totals: every partner's exports to the DPRK 2014-2022; China 2016 = 2,841,206,355" {
+	run --separate-stderr nk-fetch-parse -q --flow X "$NK_ROOT"/data/comtrade-totals/comtrade_all_exports_20*.csv
+	assert_success
+	rows=$(printf '%s\n' "$output" | tail -n +2)
+	assert_equal "$(printf '%s\n' "$rows" | cut -f2 | uniq -c | tr -s ' ' | tr '\n' ';')" \
+		" 90 2014; 102 2015; 102 2016; 88 2017; 79 2018; 65 2019; 59 2020; 44 2021; 27 2022;"
+	assert_equal "$(printf '%s\n' "$rows" | awk -F'\t' '$4=="CHN" {print $2, $11}' | tr '\n' ';')" \
+		"2014 3519651278;2015 2942917107;2016 2841206355;2017 3245097511;2018 2217062020;2019 2573789925;2020 490967988;2021 259606631;2022 894039906;"
+	# names through Comtrade's lists: Hong Kong 344 HKG; the partner is PRK 408
+	[ "$(printf '%s\n' "$rows" | awk -F'\t' '$17=="China, Hong Kong SAR"' | cut -f4,5 | sort -u)" = "$(printf 'HKG\t344')" ]
+	[ "$(printf '%s\n' "$rows" | cut -f1,6,7,8,10 | sort -u)" = "$(printf 'comtrade-totals\tPRK\t408\tX\tTOTAL')" ]
+	# no name left without an ISO3
+	[ "$(printf '%s\n' "$rows" | awk -F'\t' '$4==""' | wc -l)" = 0 ]
+	printf '%s\n' "$output" | nk-validate -c -q
 }

@@ -122,5 +122,5 @@ nktrade: run as root:  apt-get install no-such-package-nktrade"
 	out=$BATS_TEST_TMPDIR/out
 	[ "$(wc -c <"$out")" -gt 1000000 ]
 	[ "$(tail -c 1 "$out" | od -An -c | tr -d ' ')" = '\n' ]
-	assert_equal "$(awk -F'\t' 'NF != 19' "$out" | wc -l)" 0
+	assert_equal "$(awk -F'\t' 'NF != 20' "$out" | wc -l)" 0
 }

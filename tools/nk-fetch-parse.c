@@ -1,9 +1,11 @@
-/* nk-fetch-parse - read Comtrade and BACI downloads, emit the DPRK slice as contract TSV
+/* nk-fetch-parse - read Comtrade, BACI and IMF DOTS downloads, emit the DPRK slice as contract TSV
  * The first stage. Detects the format of each input from its header (Comtrade
- * Plus CSV, bulk TSV (gzip), API JSON; legacy Comtrade 35/22-column CSV;
- * CEPII BACI), keeps the rows whose reporter or partner is selected (default
- * the DPRK), applies the double-counting guards, maps area codes to ISO3 with
- * data/countries/m49-iso3.tsv and writes the contract core columns.
+ * Plus CSV (also pandas-saved), bulk TSV (gzip), API JSON; legacy Comtrade
+ * 35/22-column CSV; name-only totals tables; CEPII BACI; IMF DOTS bulk CSV),
+ * keeps the rows whose reporter or partner is selected (default the DPRK),
+ * applies the double-counting guards, maps area codes to ISO3 with
+ * data/countries/m49-iso3.tsv (IMF codes: imf-iso3.tsv) and writes the
+ * contract core columns.
  *
  * Shape: options, load the area table, open the output, then per file:
  * detect, map columns by name, stream rows (a fast scanner for the common
@@ -26,13 +28,16 @@
 
 static const char help[] =
 	"Usage: nk-fetch-parse [OPTION]... [FILE]...\n"
-	"Read UN Comtrade or CEPII BACI files (or standard input) and write the rows\n"
-	"whose reporter or partner is the DPRK (M49 408, PRK) as contract TSV.\n"
+	"Read UN Comtrade, CEPII BACI or IMF DOTS files (or standard input) and write\n"
+	"the rows whose reporter or partner is the DPRK (M49 408, PRK) as contract TSV.\n"
 	"\n"
 	"Formats, detected per file from the header (names matched case-insensitively):\n"
-	"Comtrade Plus CSV (TradeData_*.csv), Comtrade Plus bulk TSV (gzip or not),\n"
-	"Comtrade Plus API JSON ({\"count\":..,\"data\":[..]}), legacy Comtrade CSV\n"
-	"(35 or 22 columns, numeric or letter flows), CEPII BACI CSV (t,i,j,k,v,q).\n"
+	"Comtrade Plus CSV (TradeData_*.csv, also as saved by pandas with a leading\n"
+	"index column), Comtrade Plus bulk TSV (gzip or not), Comtrade Plus API JSON\n"
+	"({\"count\":..,\"data\":[..]}), legacy Comtrade CSV (35 or 22 columns,\n"
+	"numeric or letter flows), CEPII BACI CSV (t,i,j,k,v,q), name-only totals\n"
+	"tables (date,value,reporter,partner: Comtrade's country names, --flow\n"
+	"needed), IMF Direction of Trade Statistics bulk CSV (a column per year).\n"
 	"Gzip input is decompressed; a BOM is dropped; CRLF is accepted.\n"
 	"API JSON is read as it streams, one record at a time (flat memory): an\n"
 	"answer found bad only at its end (cut off, \"count\" not the number of\n"
@@ -54,6 +59,11 @@ static const char help[] =
 	"      --any-customs       keep rows whose customsCode is not C00 (all)\n"
 	"  Sub-flows (DX, FM, MIP, XOP, ...) and non-HS classifications (SITC, BEC)\n"
 	"  are always removed: the tool writes M, X, RM, RX of HS data only.\n"
+	"  IMF DOTS: trade balance rows and aggregates (Advanced Economies, Euro\n"
+	"  Area, regions, ...) are always removed; World with --keep-world kept.\n"
+	"      --dots-estimates    keep the DPRK's own DOTS rows flagged e (the IMF's\n"
+	"                          estimates from its partners' rows: by default\n"
+	"                          removed, they would count that trade twice)\n"
 	"\n"
 	NK_FETCH_HELP
 	"  With --fetch, the query's partnerCode is --partner plus --with-partner\n"
@@ -68,6 +78,8 @@ static const char help[] =
 	"      --hs-rev=REV        HS revision (H0..H6) of BACI input whose file name\n"
 	"                          does not say (BACI_HS92_... is H0, HS17 is H5)\n"
 	"      --countries=FILE    area code table (default data/countries/m49-iso3.tsv)\n"
+	"      --flow=X|M          (also) the flow of name-only totals tables, which\n"
+	"                          do not say it: X the reporters' exports, M imports\n"
 	"  -k, --keep-going        count bad rows, send them to --rejects, go on\n"
 	"\n"
 	"Output:\n"
@@ -78,9 +90,11 @@ static const char help[] =
 	"      --version           show the version and exit\n"
 	"\n"
 	"Output columns: the contract core columns, then reporter_desc, partner_desc,\n"
-	"cmd_desc (as the source spells them). source is comtrade (Comtrade Plus),\n"
-	"comtrade-legacy or baci. Exit status: 0 success, 1 bad input or I/O\n"
-	"error, 2 usage error.\n";
+	"cmd_desc (as the source spells them) and flag (DOTS Status: e estimate).\n"
+	"source is comtrade (Comtrade Plus), comtrade-legacy, baci, comtrade-totals\n"
+	"or dots. DOTS codes are IMF codes (data/countries/imf-iso3.tsv); a selection\n"
+	"picks them by ISO3. Exit status: 0 success, 1 bad input or I/O error, 2\n"
+	"usage error.\n";
 
 /* ------------------------------------------------------------ the record */
 
@@ -88,9 +102,16 @@ static const char help[] =
 enum { R_YEAR, R_PERIOD, R_REP, R_PAR, R_P2, R_MOT, R_CUST, R_FLOW, R_FLOWTXT,
        R_CLS, R_HS, R_VALUE, R_CIF, R_FOB, R_NETWGT, R_QTY, R_QTYUNIT,
        R_QTYCODE, R_ALTQTYUNIT, R_REPDESC, R_PARDESC, R_CMDDESC, R_NETWGTEST,
-       R_QTYEST, R_N };
+       R_QTYEST, R_FLAG, R_IND, R_ATTR, R_N };
 
-typedef enum { F_PLUS, F_LEGACY, F_BACI, F_NFMT } fmt_t;
+/* Names of the record's fields in messages where the format has no column
+ * for them (a DOTS value's column is named by its year). */
+static const char *const rname[R_N] = {
+	[R_YEAR] = "year", [R_PERIOD] = "period", [R_FLOW] = "flow",
+	[R_HS] = "commodity code", [R_VALUE] = "value", [R_FLAG] = "flag",
+};
+
+typedef enum { F_PLUS, F_LEGACY, F_BACI, F_TOTALS, F_DOTS, F_NFMT } fmt_t;
 
 /* Source column names per format, R_* order; NULL = the format has none.
  * A leading '!' marks a required column. */
@@ -107,19 +128,31 @@ static const char *const colnames[F_NFMT][R_N] = {
 		      "!Classification", "!Commodity Code", "!Trade Value (US$)",
 		      "CIF Trade Value (US$)", "FOB Trade Value (US$)",
 		      "Netweight (kg)", "Qty", "Qty Unit", "Qty Unit Code",
-		      "Alt Qty Unit", "Reporter", "Partner", "Commodity", NULL, NULL},
-	[F_BACI] = {"!t", NULL, "!i", "!j", NULL, NULL, NULL, NULL, NULL, NULL,
-		    "!k", "!v", NULL, NULL, "q", NULL, NULL, NULL, NULL, NULL,
-		    NULL, NULL, NULL, NULL},
+		      "Alt Qty Unit", "Reporter", "Partner", "Commodity"},
+	[F_BACI] = {[R_YEAR] = "!t", [R_REP] = "!i", [R_PAR] = "!j", [R_HS] = "!k",
+		    [R_VALUE] = "!v", [R_NETWGT] = "q"},
+	/* name-only totals tables: names, no codes, no flow (--flow) */
+	[F_TOTALS] = {[R_YEAR] = "!date", [R_VALUE] = "!value",
+		      [R_REP] = "!reporter", [R_PAR] = "!partner"},
+	/* IMF DOTS bulk CSV: the years are columns (dots_years) */
+	[F_DOTS] = {[R_REP] = "!Country Code", [R_PAR] = "!Counterpart Country Code",
+		    [R_IND] = "!Indicator Code", [R_ATTR] = "!Attribute",
+		    [R_REPDESC] = "Country Name",
+		    [R_PARDESC] = "Counterpart Country Name",
+		    [R_CMDDESC] = "Indicator Name"},
 };
-static const char *const srcname[F_NFMT] = {"comtrade", "comtrade-legacy", "baci"};
+static const char *const fmtname[F_NFMT] = {
+	"a Comtrade Plus", "a legacy Comtrade", "a BACI", "a name-only totals",
+	"an IMF DOTS"};
+static const char *const srcname[F_NFMT] = {"comtrade", "comtrade-legacy", "baci",
+					    "comtrade-totals", "dots"};
 
 /* Output columns: the contract core, then our extras (README). */
 static char *const outcols[] = {
 	"source", "year", "period", "reporter", "reporter_m49", "partner",
 	"partner_m49", "flow", "hs_rev", "hs", "value_usd", "cif_usd", "fob_usd",
 	"netwgt_kg", "qty", "qty_unit", "reporter_desc", "partner_desc",
-	"cmd_desc",
+	"cmd_desc", "flag",
 };
 #define NOUT (sizeof outcols / sizeof *outcols)
 
@@ -131,6 +164,8 @@ typedef struct {
 	nk_common co;
 	const char *partner, *reporter, *with_partner; /* borrowed from argv */
 	int all, keep_world, any_p2, any_mot, any_cust, keep_going;
+	int dots_est;	  /* --dots-estimates */
+	const char *flow; /* the flow of name-only totals tables (--flow) */
 	int enc; /* 0 auto, 1 utf-8, 2 latin1 */
 	const char *hs_rev;
 	const char *countries;
@@ -138,7 +173,7 @@ typedef struct {
 } opts;
 
 enum { O_KEEP_WORLD = NK_OPT_TOOL, O_ANY_P2, O_ANY_MOT, O_ANY_CUST, O_HSREV,
-       O_COUNTRIES };
+       O_COUNTRIES, O_DOTS_EST };
 
 static void parse_opts(opts *o, int argc, char **argv)
 {
@@ -156,6 +191,7 @@ static void parse_opts(opts *o, int argc, char **argv)
 		{"hs-rev", 1, 0, O_HSREV},
 		{"countries", 1, 0, O_COUNTRIES},
 		{"keep-going", 0, 0, 'k'},
+		{"dots-estimates", 0, 0, O_DOTS_EST},
 		NK_FETCH_LONGOPTS,
 		{0, 0, 0, 0},
 	};
@@ -187,6 +223,7 @@ static void parse_opts(opts *o, int argc, char **argv)
 			break;
 		case O_COUNTRIES: o->countries = optarg; break;
 		case 'k': o->keep_going = 1; break;
+		case O_DOTS_EST: o->dots_est = 1; break;
 		default: nk_usage_error("unknown option");
 		}
 	}
@@ -199,6 +236,9 @@ static void parse_opts(opts *o, int argc, char **argv)
 	if (f->fetch && optind < argc)
 		nk_usage_error("--fetch reads no FILE: '%s'", argv[optind]);
 	f->quiet = o->co.quiet;
+	/* --flow is the query's flowCode with --fetch, and the flow of
+	 * name-only totals tables (checked when one is read) */
+	o->flow = f->flow;
 	if (o->any_p2)
 		f->partner2 = NULL;
 	if (o->any_mot)
@@ -247,6 +287,101 @@ static void load_countries(const char *path)
 	free(p);
 }
 
+/* IMF DOTS: the IMF's country codes (data/countries/imf-iso3.tsv, made by
+ * make-imf-iso3.py: sources there). `kind` says what a row of the code is. */
+enum { K_UNKNOWN, K_COUNTRY, K_WORLD, K_AGGREGATE, K_NES };
+static char imf_iso3[NCODES][4];
+static unsigned char imf_kind[NCODES];
+
+static void load_imf(void)
+{
+	static const char *const kinds[] = {"", "country", "world", "aggregate", "nes"};
+	char *p = nk_datafile("data/countries/imf-iso3.tsv");
+	char *paths[1] = {p};
+	nk_tsv *t = nk_tsv_open(paths, 1);
+	size_t cc = nk_tsv_need(t, "imf"), ci = nk_tsv_need(t, "iso3"),
+	       ck = nk_tsv_need(t, "kind");
+	while (nk_tsv_next(t)) {
+		int64_t code;
+		nk_str c = t->f[cc], i = t->f[ci], k = t->f[ck];
+		if (nk_int_parse(c.p, c.n, &code) || code < 0 || code >= NCODES)
+			nk_tsv_die(t, cc, "not an IMF country code 0..999");
+		if (i.n != 0 && i.n != 3)
+			nk_tsv_die(t, ci, "not an ISO3 code");
+		int kind = 0;
+		for (int j = 1; j < 5; j++)
+			if (k.n == strlen(kinds[j]) && !memcmp(k.p, kinds[j], k.n))
+				kind = j;
+		if (!kind)
+			nk_tsv_die(t, ck, "not a kind (country, world, aggregate, nes)");
+		imf_kind[code] = (unsigned char)kind;
+		memcpy(imf_iso3[code], i.p, i.n);
+		imf_iso3[code][i.n] = 0;
+	}
+	nk_tsv_close(t);
+	free(p);
+}
+
+/* Name-only totals tables: Comtrade's names of reporters and partners
+ * (data/countries/comtrade-names.tsv, from Comtrade's own lists), sorted
+ * for bsearch. */
+typedef struct {
+	int list; /* 0 reporter, 1 partner */
+	char *name;
+	int code;
+} cname;
+static cname *cnames;
+static size_t ncnames;
+
+static int cname_cmp(const void *a, const void *b)
+{
+	const cname *x = a, *y = b;
+	return x->list != y->list ? x->list - y->list : strcmp(x->name, y->name);
+}
+
+static void load_names(void)
+{
+	char *p = nk_datafile("data/countries/comtrade-names.tsv");
+	char *paths[1] = {p};
+	nk_tsv *t = nk_tsv_open(paths, 1);
+	size_t cl = nk_tsv_need(t, "list"), cn = nk_tsv_need(t, "name"),
+	       cc = nk_tsv_need(t, "code");
+	size_t cap = 0;
+	while (nk_tsv_next(t)) {
+		nk_str l = t->f[cl], n = t->f[cn], c = t->f[cc];
+		int64_t code;
+		if (nk_int_parse(c.p, c.n, &code) || code < 0 || code >= NCODES)
+			nk_tsv_die(t, cc, "not an area code 0..999");
+		int list = l.n == 8 && !memcmp(l.p, "reporter", 8) ? 0
+			   : l.n == 7 && !memcmp(l.p, "partner", 7) ? 1 : -1;
+		if (list < 0)
+			nk_tsv_die(t, cl, "not a list (reporter, partner)");
+		if (ncnames == cap) {
+			cap = cap ? 2 * cap : 512;
+			cnames = nk_xrealloc(cnames, cap * sizeof *cnames);
+		}
+		char *name = nk_xmalloc(n.n + 1);
+		memcpy(name, n.p, n.n);
+		name[n.n] = 0;
+		cnames[ncnames++] = (cname){list, name, (int)code};
+	}
+	nk_tsv_close(t);
+	free(p);
+	qsort(cnames, ncnames, sizeof *cnames, cname_cmp);
+}
+
+/* The code of a reporter (list 0) or partner (1) name, or -1. */
+static int name_code(int list, nk_str n, char *buf, size_t cap)
+{
+	if (n.n >= cap)
+		return -1;
+	memcpy(buf, n.p, n.n);
+	buf[n.n] = 0;
+	cname key = {list, buf, 0};
+	const cname *c = bsearch(&key, cnames, ncnames, sizeof *cnames, cname_cmp);
+	return c ? c->code : -1;
+}
+
 /* A code list "PRK,410" into a bitset. ISO3 codes select every numeric code
  * that maps to them (USA: 840, 841, 842). */
 static void parse_codes(const char *opt, const char *list, unsigned char *set)
@@ -293,9 +428,10 @@ static nk_str qty_abbr(nk_str code, nk_str text)
 
 /* ------------------------------------------------------------- counters */
 
-enum { G_P2, G_MOT, G_CUST, G_WORLD, G_SUBFLOW, G_CLS, G_N };
+enum { G_P2, G_MOT, G_CUST, G_WORLD, G_SUBFLOW, G_CLS, G_BAL, G_AGG, G_EST, G_N };
 static const char *const gname[G_N] = {"partner2", "mot", "customs", "world",
-				       "subflow", "classification"};
+				       "subflow", "classification", "balance",
+				       "aggregate", "estimate"};
 static const char *const greason[G_N] = {
 	"partner2Code is not 0 (World): a second-partner breakdown repeats the partner total",
 	"motCode is not 0: a mode-of-transport breakdown repeats the all-modes total",
@@ -303,10 +439,16 @@ static const char *const greason[G_N] = {
 	"partner is World (0): the total over all partners",
 	"sub-flow: part of M, X, RM or RX, counted there already",
 	"classification is not HS (H0..H6)",
+	"DOTS trade balance (TBG_USD): exports minus imports, not a flow",
+	"DOTS aggregate (a group of countries): its trade is in its members' rows",
+	"DOTS estimate (flag e) for the DPRK, made by the IMF from the partners' "
+	"rows: it would count them twice (--dots-estimates keeps it)",
 };
 
 static struct {
 	uint64_t read, outside, kept, guard[G_N], unknown, rounded, bad, nodata;
+	uint64_t dots;	    /* DOTS values read (a row per year) */
+	uint64_t subannual; /* DOTS quarterly and monthly columns skipped */
 } st;
 
 /* ------------------------------------------------------------- the state */
@@ -315,6 +457,8 @@ typedef struct {
 	opts *o;
 	nk_out *out, *rej;
 	unsigned char rsel[NCODES], psel[NCODES], wsel[NCODES];
+	/* the same selection over IMF codes, through their ISO3 (dots_select) */
+	unsigned char d_rsel[NCODES], d_psel[NCODES], d_wsel[NCODES];
 	int have_r, have_p, have_w;
 	int maxyear;
 	/* current file */
@@ -324,6 +468,8 @@ typedef struct {
 	int enc; /* 0 undecided, 1 utf-8, 2 latin1 */
 	char hs_rev_file[3]; /* BACI: from the file name */
 	nk_str rec; /* the record's text (CSV, TSV), for the NUL check */
+	const char *dots_col; /* DOTS: the year column of the value */
+	char tcode[2][8];     /* totals: the codes of the names, as text */
 	/* JSON: line is where the record begins; each value's own line */
 	int json;
 	const nk_json *jr;
@@ -391,9 +537,24 @@ static int to_utf8(state *s, int field, nk_str *t, size_t *off)
 static const char *field_name(state *s, int r)
 {
 	const char *n = colnames[s->fmt][r];
-	if (!n && r == R_FLOW)
-		return "flow";
-	return n ? n + (*n == '!') : "?";
+	if (s->fmt == F_DOTS && r == R_VALUE)
+		return s->dots_col;
+	if (!n)
+		return rname[r] ? rname[r] : "?";
+	return n + (*n == '!');
+}
+
+/* ISO3 of an area code of the current format ("" if none or unknown). */
+static const char *area_iso(const state *s, int64_t c)
+{
+	if (c < 0 || c >= NCODES)
+		return "";
+	return s->fmt == F_DOTS ? imf_iso3[c] : iso3[c];
+}
+
+static int area_known(const state *s, int64_t c)
+{
+	return c >= 0 && c < NCODES && (s->fmt == F_DOTS ? imf_kind[c] != K_UNKNOWN : known[c]);
 }
 
 /* A raw value into the rejects stream, a NUL byte (the reason of its
@@ -418,7 +579,7 @@ static void rej_write(state *s, const char *reason, const char *rule, long line)
 	static const int map[NOUT] = {-1, R_YEAR, R_PERIOD, -1, R_REP, -1, R_PAR,
 				      R_FLOW, R_CLS, R_HS, R_VALUE, R_CIF, R_FOB,
 				      R_NETWGT, R_QTY, R_QTYUNIT, R_REPDESC,
-				      R_PARDESC, R_CMDDESC};
+				      R_PARDESC, R_CMDDESC, R_FLAG};
 	for (size_t i = 0; i < NOUT; i++) {
 		if (i == 0) {
 			nk_out_cstr(s->rej, srcname[s->fmt]);
@@ -430,8 +591,8 @@ static void rej_write(state *s, const char *reason, const char *rule, long line)
 		} else {
 			int64_t c;
 			nk_str v = s->v[i == 3 ? R_REP : R_PAR];
-			if (!nk_int_parse(v.p, v.n, &c) && c >= 0 && c < NCODES)
-				nk_out_cstr(s->rej, iso3[c]);
+			if (!nk_int_parse(v.p, v.n, &c))
+				nk_out_cstr(s->rej, area_iso(s, c));
 		}
 		nk_out_byte(s->rej, '\t');
 	}
@@ -542,10 +703,13 @@ static int selected(state *s, int64_t rep, int64_t par)
 {
 	if (s->o->all)
 		return 1;
-	if (s->have_w && par < NCODES && s->wsel[par])
+	int d = s->fmt == F_DOTS;
+	const unsigned char *rs = d ? s->d_rsel : s->rsel, *ps = d ? s->d_psel : s->psel,
+			    *ws = d ? s->d_wsel : s->wsel;
+	if (s->have_w && par < NCODES && ws[par])
 		return 1;
-	int r = rep < NCODES && s->rsel[rep];
-	int p = par < NCODES && s->psel[par];
+	int r = rep < NCODES && rs[rep];
+	int p = par < NCODES && ps[par];
 	if (s->have_r && s->have_p)
 		return r && p;
 	if (s->have_r)
@@ -569,6 +733,16 @@ static void out_text(state *s, int r)
 {
 	nk_str t = s->v[r];
 	nk_out_escaped(s->out, t.p, t.n);
+}
+
+/* reporter_m49/partner_m49: the reporting system's code; the IMF's as
+ * given ("001"), the others as numbers. */
+static void out_code(state *s, int r, int64_t c)
+{
+	if (s->fmt == F_DOTS)
+		out_text(s, r);
+	else
+		nk_out_int(s->out, c);
 }
 
 /* The contract has no NUL (and the rejects stream copies the fields): a
@@ -606,8 +780,20 @@ static void process(state *s)
 		return guard(s, G_MOT);
 	if (!s->o->any_cust && v[R_CUST].n && !eq(v[R_CUST], "C00"))
 		return guard(s, G_CUST);
-	if (par == 0 && !s->o->keep_world)
+	if (s->fmt == F_DOTS) {
+		if (v[R_FLOW].n == 0)
+			return guard(s, G_BAL);
+		int kr = rep < NCODES ? imf_kind[rep] : 0, kp = par < NCODES ? imf_kind[par] : 0;
+		if ((kr == K_WORLD || kp == K_WORLD) && !s->o->keep_world)
+			return guard(s, G_WORLD);
+		if (kr == K_AGGREGATE || kp == K_AGGREGATE)
+			return guard(s, G_AGG);
+		if (!s->o->dots_est && !strcmp(imf_iso3[rep], "PRK") &&
+		    memchr(v[R_FLAG].p, 'e', v[R_FLAG].n))
+			return guard(s, G_EST);
+	} else if (par == 0 && !s->o->keep_world) {
 		return guard(s, G_WORLD);
+	}
 	const char *flow = "X";
 	if (s->fmt != F_BACI) {
 		int f = map_flow(v[R_FLOW], v[R_FLOWTXT], &flow);
@@ -621,7 +807,7 @@ static void process(state *s)
 	char hsrev[3] = "";
 	if (s->fmt == F_BACI) {
 		memcpy(hsrev, s->hs_rev_file, 3);
-	} else {
+	} else if (s->fmt != F_DOTS && s->fmt != F_TOTALS) { /* TOTAL: no revision */
 		nk_str c = v[R_CLS];
 		if (c.n != 2 || c.p[0] != 'H' || c.p[1] < '0' || c.p[1] > '6')
 			return guard(s, G_CLS);
@@ -631,8 +817,9 @@ static void process(state *s)
 	int64_t year;
 	if (nk_int_parse(v[R_YEAR].p, v[R_YEAR].n, &year))
 		return (void)bad_row(s, R_YEAR, "not a year", v[R_YEAR].p, v[R_YEAR].n);
-	if (year < 1962 || year > s->maxyear)
-		return (void)bad_row(s, R_YEAR, "year outside 1962..next year", v[R_YEAR].p, v[R_YEAR].n);
+	if (s->fmt == F_DOTS ? year < 1948 || year > s->maxyear : year < 1962 || year > s->maxyear)
+		return (void)bad_row(s, R_YEAR, s->fmt == F_DOTS ? "year outside 1948..next year"
+			: "year outside 1962..next year", v[R_YEAR].p, v[R_YEAR].n);
 	nk_str per = v[s->fmt == F_BACI ? R_YEAR : R_PERIOD];
 	{
 		int64_t pv;
@@ -684,7 +871,7 @@ static void process(state *s)
 		return;
 	v[R_QTYUNIT] = qu;
 	/* text: transcoded before the first byte of the row is written */
-	static const int texts[] = {R_QTYUNIT, R_REPDESC, R_PARDESC, R_CMDDESC};
+	static const int texts[] = {R_QTYUNIT, R_REPDESC, R_PARDESC, R_CMDDESC, R_FLAG};
 	size_t need = 0, off = 0;
 	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
 		need += 2 * v[texts[i]].n;
@@ -694,7 +881,7 @@ static void process(state *s)
 			return;
 	if (s->fmt == F_LEGACY) /* after transcoding: the table is UTF-8 */
 		v[R_QTYUNIT] = qty_abbr(v[R_QTYCODE], v[R_QTYUNIT]);
-	if (rep >= NCODES || !known[rep] || par >= NCODES || !known[par])
+	if (!area_known(s, rep) || !area_known(s, par))
 		st.unknown++;
 	st.kept++;
 	nk_out *o = s->out;
@@ -704,15 +891,13 @@ static void process(state *s)
 	nk_out_byte(o, '\t');
 	nk_out_str(o, per);
 	nk_out_byte(o, '\t');
-	if (rep < NCODES)
-		nk_out_cstr(o, iso3[rep]);
+	nk_out_cstr(o, area_iso(s, rep));
 	nk_out_byte(o, '\t');
-	nk_out_int(o, rep);
+	out_code(s, R_REP, rep);
 	nk_out_byte(o, '\t');
-	if (par < NCODES)
-		nk_out_cstr(o, iso3[par]);
+	nk_out_cstr(o, area_iso(s, par));
 	nk_out_byte(o, '\t');
-	nk_out_int(o, par);
+	out_code(s, R_PAR, par);
 	nk_out_byte(o, '\t');
 	nk_out_cstr(o, flow);
 	nk_out_byte(o, '\t');
@@ -1017,6 +1202,17 @@ static void dup_columns(state *s, rdr *r, int f, const long *col)
 	}
 }
 
+/* A column without a name: only a pandas index (first) or the empty field
+ * after a trailing comma (last) have none. */
+static void unnamed_columns(state *s, rdr *r)
+{
+	for (size_t i = 1; i + 1 < r->nf; i++)
+		if (hdr_name(r->f[i]).n == 0)
+			nk_die(1, "%s:%ld: column %zu has no name (only the first, a pandas "
+				  "index, or the last, after a trailing comma, may have none)",
+			       s->file, s->line, i + 1);
+}
+
 /* Header: detect the format; fill col[] (index per R_*, -1 absent). */
 static fmt_t detect(state *s, rdr *r, const char *p, size_t n, long *col, size_t *ncol)
 {
@@ -1029,8 +1225,11 @@ static fmt_t detect(state *s, rdr *r, const char *p, size_t n, long *col, size_t
 	if (!ok)
 		nk_die(1, "%s:%ld: malformed header", s->file, s->line);
 	*ncol = r->nf;
+	int best = -1, bestfound = 0;
+	const char *bestmiss = NULL;
 	for (int f = 0; f < F_NFMT; f++) {
-		int all = 1;
+		int found = 0;
+		const char *miss = NULL;
 		for (int k = 0; k < R_N; k++) {
 			col[k] = -1;
 			const char *nm = colnames[f][k];
@@ -1046,22 +1245,28 @@ static fmt_t detect(state *s, rdr *r, const char *p, size_t n, long *col, size_t
 					break;
 				}
 			}
-			if (col[k] < 0 && req) {
-				all = 0;
-				break;
-			}
+			if (req && col[k] >= 0)
+				found++;
+			else if (req && !miss)
+				miss = nm;
 		}
-		if (all) {
+		if (!miss) {
 			dup_columns(s, r, f, col);
+			unnamed_columns(s, r);
 			return (fmt_t)f;
 		}
+		if (found > bestfound)
+			best = f, bestfound = found, bestmiss = miss;
 	}
-	/* say what was expected; name the format that came closest */
+	if (best >= 0 && bestfound >= 2)
+		nk_die(1, "%s:%ld: %s header without its column '%s'", s->file, s->line,
+		       fmtname[best], bestmiss);
 	nk_die(1, "%s:%ld: unknown format: expected a Comtrade Plus header "
 		  "(refYear, reporterCode, partnerCode, flowCode, cmdCode, "
 		  "primaryValue, ...), a legacy Comtrade header (Classification, "
-		  "Year, ..., Trade Value (US$)), BACI (t,i,j,k,v,q) or Comtrade "
-		  "Plus API JSON", s->file, s->line);
+		  "Year, ..., Trade Value (US$)), BACI (t,i,j,k,v,q), a totals table "
+		  "(date,value,reporter,partner), IMF DOTS (Country Code, ..., "
+		  "Attribute, years) or Comtrade Plus API JSON", s->file, s->line);
 }
 
 static void baci_rev(state *s, const char *path)
@@ -1090,6 +1295,276 @@ static nk_str trim(nk_str v)
 	return v;
 }
 
+/* The record's fields into s->v by the header's columns. */
+static void map_fields(state *s, const nk_str *f, size_t nf, const long *col)
+{
+	for (int k = 0; k < R_N; k++) {
+		s->v[k].n = 0;
+		s->v[k].p = "";
+		if (col[k] >= 0 && (size_t)col[k] < nf)
+			s->v[k] = s->fmt == F_BACI ? trim(f[col[k]]) : f[col[k]];
+	}
+	if (s->fmt == F_BACI && (eq(s->v[R_NETWGT], "NA")))
+		s->v[R_NETWGT].n = 0;
+}
+
+/* A name-only totals row: names to codes (through Comtrade's own lists),
+ * the date to year and period, the flow from --flow, hs TOTAL. 0 = a bad
+ * row (reported). */
+static int totals_row(state *s)
+{
+	nk_str *v = s->v;
+	nk_str d = v[R_YEAR];
+	v[R_REPDESC] = v[R_REP];
+	v[R_PARDESC] = v[R_PAR];
+	if (d.n != 10 || memcmp(d.p + 4, "-01-01", 6))
+		return bad_row(s, R_YEAR, "not the date of a year (YYYY-01-01)", d.p, d.n);
+	v[R_YEAR].n = 4;
+	v[R_PERIOD] = v[R_YEAR];
+	for (int i = 0; i < 2; i++) {
+		int r = i ? R_PAR : R_REP;
+		nk_str n = v[r];
+		char buf[256];
+		int c = name_code(i, n, buf, sizeof buf);
+		if (c < 0) {
+			v[r] = (nk_str){"", 0};
+			return bad_row(s, r, i ? "unknown partner name (not in Comtrade's "
+						 "partner list, data/countries/comtrade-names.tsv)"
+					       : "unknown reporter name (not in Comtrade's "
+						 "reporter list, data/countries/comtrade-names.tsv)",
+				       n.p, n.n);
+		}
+		v[r] = (nk_str){s->tcode[i], (size_t)snprintf(s->tcode[i], sizeof s->tcode[i], "%d", c)};
+	}
+	v[R_FLOW] = (nk_str){s->o->flow, strlen(s->o->flow)};
+	v[R_HS] = (nk_str){"TOTAL", 5};
+	return 1;
+}
+
+/* ------------------------------------------------------------ IMF DOTS */
+
+/* The DOTS bulk CSV has a row per country, indicator and counterpart, one
+ * column per year; a row's Attribute is Value, and the Status row that may
+ * follow it holds the flags of the same cells ("e" estimate). A Value row
+ * is held until the next line says whether its Status row follows, then
+ * written as one contract row per year with a value. */
+typedef struct {
+	size_t col;
+	char name[8]; /* "2016" */
+} ycol;
+
+typedef struct {
+	ycol *y; /* the year columns */
+	size_t ny;
+	/* the Value row waiting for its Status row, its fields copied */
+	int have;
+	long line;
+	char *buf;
+	size_t cap, len;
+	nk_str *f;
+	size_t nf, fcap;
+} dots;
+
+/* The year columns of the header (in r->f): YYYY is read; quarters YYYYQn
+ * and months YYYYMn are skipped and counted (they repeat the year's trade:
+ * reading both would count it twice); any other column is an error. */
+static void dots_years(state *s, rdr *r, const long *col, dots *d)
+{
+	d->ny = 0;
+	for (size_t i = 0; i < r->nf; i++) {
+		int known_col = 0;
+		for (int k = 0; k < R_N; k++)
+			known_col |= col[k] == (long)i;
+		nk_str h = hdr_name(r->f[i]);
+		if (known_col || (h.n == 0 && i + 1 == r->nf))
+			continue;
+		int digits = h.n >= 4;
+		for (size_t j = 0; j < 4 && j < h.n; j++)
+			digits &= h.p[j] >= '0' && h.p[j] <= '9';
+		if (digits && h.n == 4) {
+			d->y = nk_xrealloc(d->y, (d->ny + 1) * sizeof *d->y);
+			d->y[d->ny].col = i;
+			memcpy(d->y[d->ny].name, h.p, 4);
+			d->y[d->ny++].name[4] = 0;
+			continue;
+		}
+		if (digits && h.n >= 6 && h.n <= 7 && (h.p[4] == 'Q' || h.p[4] == 'M')) {
+			st.subannual++;
+			continue;
+		}
+		nk_die(1, "%s:%ld: column %zu '%.*s': not a year (DOTS has a column per "
+			  "year, YYYY; quarters YYYYQn and months YYYYMn are skipped)",
+		       s->file, s->line, i + 1, (int)(h.n > 80 ? 80 : h.n), h.p);
+	}
+	if (d->ny == 0)
+		nk_die(1, "%s:%ld: an IMF DOTS header without a year column", s->file, s->line);
+}
+
+static void dots_keep(dots *d, const rdr *r, long line)
+{
+	size_t need = 1;
+	for (size_t i = 0; i < r->nf; i++)
+		need += r->f[i].n;
+	if (d->cap < need) {
+		d->cap = need + 256;
+		d->buf = nk_xrealloc(d->buf, d->cap);
+	}
+	if (d->fcap < r->nf) {
+		d->fcap = r->nf;
+		d->f = nk_xrealloc(d->f, d->fcap * sizeof *d->f);
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < r->nf; i++) {
+		if (r->f[i].n)
+			memcpy(d->buf + k, r->f[i].p, r->f[i].n);
+		d->f[i] = (nk_str){d->buf + k, r->f[i].n};
+		k += r->f[i].n;
+	}
+	d->nf = r->nf;
+	d->len = k;
+	d->line = line;
+	d->have = 1;
+}
+
+static int same(nk_str a, nk_str b)
+{
+	return a.n == b.n && !memcmp(a.p, b.p, a.n);
+}
+
+/* Write the held Value row, with the flags of its Status row (NULL: none). */
+static void dots_flush(state *s, dots *d, const long *col, const nk_str *flags)
+{
+	static const struct {
+		const char *code, *flow;
+		int val;
+	} ind[] = {
+		{"TXG_FOB_USD", "X", R_FOB}, /* exports FOB */
+		{"TMG_CIF_USD", "M", R_CIF}, /* imports CIF */
+		{"TMG_FOB_USD", "M", R_FOB}, /* imports FOB */
+		{"TBG_USD", "", -1},	     /* balance: guard */
+	};
+	if (!d->have)
+		return;
+	d->have = 0;
+	long line = s->line;
+	s->line = d->line;
+	map_fields(s, d->f, d->nf, col);
+	nk_str ic = s->v[R_IND];
+	int x = -1;
+	for (int i = 0; i < 4; i++)
+		if (eq(ic, ind[i].code))
+			x = i;
+	if (x < 0) {
+		st.read++;
+		bad_row(s, R_IND, "unknown indicator (TXG_FOB_USD, TMG_CIF_USD, "
+				  "TMG_FOB_USD, TBG_USD)", ic.p, ic.n);
+		s->line = line;
+		return;
+	}
+	for (size_t j = 0; j < d->ny; j++) {
+		nk_str val = d->f[d->y[j].col];
+		if (val.n == 0)
+			continue; /* no figure for that year */
+		st.dots++;
+		map_fields(s, d->f, d->nf, col); /* process() may change the views */
+		nk_str *v = s->v;
+		v[R_YEAR] = v[R_PERIOD] = (nk_str){d->y[j].name, 4};
+		v[R_VALUE] = val;
+		if (ind[x].val >= 0)
+			v[ind[x].val] = val;
+		v[R_FLOW] = (nk_str){ind[x].flow, strlen(ind[x].flow)};
+		v[R_FLOWTXT] = ic;
+		v[R_HS] = (nk_str){"TOTAL", 5};
+		if (flags)
+			v[R_FLAG] = flags[d->y[j].col];
+		s->dots_col = d->y[j].name;
+		s->rec = (nk_str){d->buf, d->len};
+		process(s);
+	}
+	s->line = line;
+}
+
+static void parse_dots(state *s, rdr *r, const long *col, size_t ncol, dots *d)
+{
+	const char *p;
+	size_t n;
+	while (next_record(r, &p, &n, &s->line)) {
+		int ok;
+		nk_progress(st.read, nk_in_bytes(r->in));
+		if (n == 0)
+			continue;
+		split_or_die(s, r, p, n, SIZE_MAX, &ok);
+		if (!ok) {
+			st.read++;
+			continue;
+		}
+		size_t nf = r->nf;
+		if (nf == ncol + 1 && r->f[nf - 1].n == 0)
+			nf--;
+		map_fields(s, r->f, r->nf, col);
+		if (nf != ncol) {
+			char what[96];
+			snprintf(what, sizeof what, "%zu fields, the header has %zu", nf, ncol);
+			dots_flush(s, d, col, NULL);
+			st.read++;
+			bad_row(s, -1, what, NULL, 0);
+			continue;
+		}
+		nk_str a = r->f[col[R_ATTR]];
+		if (eq(a, "Value")) {
+			dots_flush(s, d, col, NULL);
+			dots_keep(d, r, s->line);
+		} else if (eq(a, "Status") && d->have &&
+			   same(d->f[col[R_REP]], r->f[col[R_REP]]) &&
+			   same(d->f[col[R_IND]], r->f[col[R_IND]]) &&
+			   same(d->f[col[R_PAR]], r->f[col[R_PAR]])) {
+			dots_flush(s, d, col, r->f);
+		} else {
+			dots_flush(s, d, col, NULL);
+			map_fields(s, r->f, r->nf, col);
+			st.read++;
+			bad_row(s, R_ATTR, eq(a, "Status")
+				? "a Status row without the Value row of its country, "
+				  "indicator and counterpart just before it"
+				: "not Value or Status", a.p, a.n);
+		}
+	}
+	dots_flush(s, d, col, NULL);
+}
+
+/* The IMF codes selected, through their ISO3: a selection names countries
+ * (ISO3, or Comtrade codes that stand for them: 408 is PRK, IMF 954). */
+static void dots_select(state *s)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+	load_imf();
+	for (int m = 0; m < NCODES; m++) {
+		if (!(s->rsel[m] | s->psel[m] | s->wsel[m]) || !iso3[m][0])
+			continue;
+		for (int c = 0; c < NCODES; c++)
+			if (!strcmp(imf_iso3[c], iso3[m])) {
+				s->d_rsel[c] |= s->rsel[m];
+				s->d_psel[c] |= s->psel[m];
+				s->d_wsel[c] |= s->wsel[m];
+			}
+	}
+}
+
+static void out_header(state *s)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+	for (size_t i = 0; i < NOUT; i++) {
+		nk_out_cstr(s->out, outcols[i]);
+		nk_out_byte(s->out, i + 1 < NOUT ? '\t' : '\n');
+	}
+}
+
 static void parse_delimited(state *s, rdr *r, const char *hp, size_t hn)
 {
 	long col[R_N];
@@ -1097,8 +1572,27 @@ static void parse_delimited(state *s, rdr *r, const char *hp, size_t hn)
 	s->fmt = detect(s, r, hp, hn, col, &ncol);
 	if (s->fmt == F_BACI)
 		baci_rev(s, s->file);
+	if (s->fmt == F_TOTALS && (!s->o->flow || (strcmp(s->o->flow, "X") &&
+						      strcmp(s->o->flow, "M"))))
+		nk_usage_error("%s:%ld: a name-only totals table (date,value,reporter,"
+			       "partner) does not say its flow: give --flow X (the "
+			       "reporters' exports) or --flow M (imports)%s%s%s", s->file,
+			       s->line, s->o->flow ? ", not '" : "", s->o->flow ? s->o->flow : "",
+			       s->o->flow ? "'" : "");
+	if (s->fmt == F_TOTALS && !cnames)
+		load_names();
+	int unnamed_last = ncol > 1 && hdr_name(r->f[ncol - 1]).n == 0;
+	if (s->fmt == F_DOTS) {
+		static dots d;
+		dots_select(s);
+		dots_years(s, r, col, &d);
+		out_header(s);
+		parse_dots(s, r, col, ncol, &d);
+		return;
+	}
+	out_header(s);
 	size_t limit = (size_t)(col[R_REP] > col[R_PAR] ? col[R_REP] : col[R_PAR]) + 1;
-	int quick = !s->o->all;
+	int quick = !s->o->all && s->fmt != F_TOTALS;
 	const char *p;
 	size_t n;
 	while (next_record(r, &p, &n, &s->line)) {
@@ -1133,19 +1627,22 @@ static void parse_delimited(state *s, rdr *r, const char *hp, size_t hn)
 		size_t nf = r->nf;
 		if (nf == ncol + 1 && r->f[nf - 1].n == 0)
 			nf--;
-		for (int k = 0; k < R_N; k++) {
-			s->v[k].n = 0;
-			s->v[k].p = "";
-			if (col[k] >= 0 && (size_t)col[k] < r->nf)
-				s->v[k] = s->fmt == F_BACI ? trim(r->f[col[k]]) : r->f[col[k]];
-		}
-		if (s->fmt == F_BACI && (eq(s->v[R_NETWGT], "NA")))
-			s->v[R_NETWGT].n = 0;
+		map_fields(s, r->f, r->nf, col);
 		if (nf != ncol) {
 			char what[96];
 			snprintf(what, sizeof what, "%zu fields, the header has %zu", nf, ncol);
 			st.read++;
 			bad_row(s, -1, what, NULL, 0);
+			continue;
+		}
+		if (unnamed_last && r->f[ncol - 1].n) {
+			st.read++;
+			bad_row(s, -1, "a value in the unnamed last column (a pandas index "
+				       "column comes first)", r->f[ncol - 1].p, r->f[ncol - 1].n);
+			continue;
+		}
+		if (s->fmt == F_TOTALS && !totals_row(s)) {
+			st.read++;
 			continue;
 		}
 		s->rec = (nk_str){p, n};
@@ -1236,6 +1733,7 @@ static void json_rec(void *arg, uint64_t rec, const nk_json_field *f, size_t n)
 static void parse_json(state *s, nk_in *in)
 {
 	s->fmt = F_PLUS;
+	out_header(s);
 	jkeys_init();
 	const char *p;
 	if (nk_in_peek(in, 3, &p) >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) {
@@ -1322,6 +1820,13 @@ static void summary(void)
 		(unsigned long long)st.guard[G_CLS], (unsigned long long)st.unknown,
 		(unsigned long long)st.rounded, (unsigned long long)st.bad,
 		(unsigned long long)st.nodata);
+	if (st.dots || st.subannual)
+		nk_warn("IMF DOTS: %llu values read (a row per year); removed: trade "
+			"balance %llu, aggregates %llu, DPRK estimates (flag e) %llu; "
+			"%llu quarterly or monthly columns skipped",
+			(unsigned long long)st.dots, (unsigned long long)st.guard[G_BAL],
+			(unsigned long long)st.guard[G_AGG], (unsigned long long)st.guard[G_EST],
+			(unsigned long long)st.subannual);
 }
 
 int main(int argc, char **argv)
@@ -1367,15 +1872,12 @@ int main(int argc, char **argv)
 
 	s.out = nk_out_open(o.co.output);
 	s.rej = nk_rej_open(o.co.rejects, outcols, NOUT);
-	for (size_t i = 0; i < NOUT; i++) {
-		nk_out_cstr(s.out, outcols[i]);
-		nk_out_byte(s.out, i + 1 < NOUT ? '\t' : '\n');
-	}
 	rdr r = {0};
 	nk_progress_start(o.co.quiet);
 	for (int i = 0; i < npaths; i++)
 		parse_file(&s, &r, paths[i]);
 	nk_progress_end();
+	out_header(&s);
 	free(r.f);
 	free(r.uoff);
 	free(r.rec);

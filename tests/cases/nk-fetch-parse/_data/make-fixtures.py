@@ -165,3 +165,52 @@ for p in lrows:
     w.writerow([p["Year"], p["Reporter Code"], p["Partner Code"], p["Commodity Code"], v, q])
 open("formats/BACI_HS12_Y2013_V202401.csv", "w", newline="").write(buf.getvalue())
 open("formats/baci-no-rev.csv", "w", newline="").write(buf.getvalue())  # same, no HS in the name
+
+# 7. bad IMF DOTS, pandas and totals inputs (DERIVED from the real files in
+#    data/dots/, data/comtrade-pandas/, data/comtrade-totals/; lines are
+#    copied byte for byte unless said)
+DOTSF = f"{ROOT}/data/dots/DOT_timeSeries_2016-2018_PRK_rows.csv"
+dl = open(DOTSF, "rb").read().split(b"\n")
+dh = dl[0]
+# China's exports to the DPRK: the Value row and its Status row (none: the
+# next line is another row), and the DPRK's estimate with its Status row
+cn = [l for l in dl[1:] if l.startswith(b'"China, P.R.: Mainland","924",') and b'"954","Value"' in l
+      and b"TXG_FOB_USD" in l]
+est = [i for i, l in enumerate(dl) if l.startswith(b'"Korea, Dem. People\'s Rep. of","954",')
+       and b'"TXG_FOB_USD"' in l and b'"924","Value"' in l]
+est = dl[est[0]:est[0] + 2]
+def dots(name, lines, hdr=dh):
+    open(name, "wb").write(b"\n".join([hdr] + lines) + b"\n")
+dots("dots-bad-year.csv", cn + est, hdr=dh.replace(b',2017,', b',FY2017,'))
+# China's 2016 exports written with thousands separators
+assert b'"3196804000"' in cn[0]
+dots("dots-bad-number.csv", [cn[0].replace(b'"3196804000"', b'"3,196,804,000"')] + est)
+def drop_col(line, i):
+    f = next(csv.reader([line.decode("utf-8-sig")]))
+    del f[i]
+    return ",".join(v if v == "" else '"' + v + '"' for v in f).encode()
+ih = next(csv.reader([dh.decode("utf-8-sig")])).index("Indicator Code")
+dots("dots-no-indicator.csv", [drop_col(l, ih) for l in cn + est],
+     hdr=b"\xef\xbb\xbf" + drop_col(dh, ih))
+dots("dots-status-alone.csv", [est[1]])
+
+PD = f"{ROOT}/data/comtrade-pandas/total_cmd_2022_partners_PRK_KOR.csv"
+pl = open(PD, "rb").read().split(b"\n")
+prk = [l for l in pl[1:] if b",408,PRK," in l][:2]
+def move_index(line, last=False):
+    i, rest = line.split(b",", 1)
+    if last:
+        return rest + b"," + i
+    a, b = rest.split(b",", 1)
+    return a + b"," + i + b"," + b
+open("pandas-index-second.csv", "wb").write(b"\n".join([move_index(pl[0])] + [move_index(l) for l in prk]) + b"\n")
+open("pandas-index-last.csv", "wb").write(b"\n".join([move_index(pl[0], True)] + [move_index(l, True) for l in prk]) + b"\n")
+
+TF = f"{ROOT}/data/comtrade-totals/comtrade_all_exports_2016A_PRK.csv"
+tl = open(TF, "rb").read().split(b"\n")
+cnl = next(l for l in tl if b",China," in l)
+hk = next(l for l in tl if b"Hong Kong" in l)
+# a name Comtrade does not use ("Hong Kong, China"), between two real rows
+open("totals-unknown-name.csv", "wb").write(b"\n".join(
+    [tl[0], cnl, hk.replace(b'"China, Hong Kong SAR"', b'"Hong Kong, China"'), hk]) + b"\n")
+open("totals-bad-date.csv", "wb").write(b"\n".join([tl[0], cnl.replace(b"2016-01-01", b"2016-07-01")]) + b"\n")
