@@ -1,6 +1,7 @@
 /* nk-normalize-hs - restore and check HS codes, add chapter, section and production stage
  * The second stage. Tables come from data/hs/ (derived from the UN
  * correlation and HS->BEC Rev.4 tables by data/hs/build.py). */
+#include "lib/contract.h"
 #include "lib/nk.h"
 
 #include <getopt.h>
@@ -107,16 +108,11 @@ static struct {
 	size_t npool, cappool;
 } T;
 
-static inline uint32_t hslot(uint32_t k)
-{
-	return (k * 2654435761u) >> 15; /* 17 bits */
-}
-
 /* Entry id of 6-digit code c (0..999999) in revision rev, 0 if none. */
 static inline uint16_t get6(int rev, int32_t c)
 {
 	uint32_t k = (uint32_t)rev * 1000000u + (uint32_t)c + 1u;
-	for (uint32_t i = hslot(k);; i = (i + 1) & (HSIZE - 1)) {
+	for (size_t i = nk_hash_slot(k, HSIZE);; i = (i + 1) & (HSIZE - 1)) {
 		if (T.hkey[i] == k)
 			return T.hval[i];
 		if (!T.hkey[i])
@@ -127,7 +123,7 @@ static inline uint16_t get6(int rev, int32_t c)
 static void put6(int rev, int32_t c, uint16_t id)
 {
 	uint32_t k = (uint32_t)rev * 1000000u + (uint32_t)c + 1u;
-	uint32_t i = hslot(k);
+	size_t i = nk_hash_slot(k, HSIZE);
 	while (T.hkey[i])
 		i = (i + 1) & (HSIZE - 1);
 	T.hkey[i] = k;
