@@ -115,3 +115,13 @@ counterpart KOR: replaced by MOU inter-Korean figures	replace-kor	kor.tsv	6"
 	assert_success
 	assert_equal "$(awk -F'\t' 'NR > 1 && $2 != "" && $7 == ""' "$t")" ""
 }
+
+@test "several inputs are one stream: one header, the MOU rows once, at the end" {
+	d=$NK_ROOT/tests/cases/nk-merge-interkorean/_data
+	run --separate-stderr nk-merge-interkorean -q --table "$d/table.tsv" "$d/stream.tsv" - "$d/stream.tsv" <"$d/stream.tsv"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -c '^source')" 1
+	assert_equal "$(printf '%s\n' "$output" | grep -c '^comtrade')" 9
+	assert_equal "$(printf '%s\n' "$output" | grep -c '^mou')" 13
+	assert_equal "$(printf '%s\n' "$output" | sed -n '11p' | cut -f1)" mou
+}
