@@ -1,5 +1,7 @@
 # nktrade - build, test, run. See README.md.
-# Every tools/nk-*.c is a tool; tools/lib/*.c is the shared library.
+# Every tools/nk-*.c is a tool; tools/lib/*.c is the shared library. A tool
+# too big for one file keeps its other parts in tools/nk-NAME/ (*.c, *.h),
+# compiled with it (nk-correct: rules.c, screen.c, explain.c).
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
 DESTDIR  ?=
@@ -28,8 +30,9 @@ $(B)/lib/%.o: tools/lib/%.c $(LIBHDR) | $(B)/lib
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 $(B)/libnk.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $^
-$(B)/bin/%: tools/%.c $(B)/libnk.a $(LIBHDR) | $(B)/bin
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/libnk.a $(LDLIBS)
+.SECONDEXPANSION:
+$(B)/bin/%: tools/%.c $$(wildcard tools/$$*/*.c tools/$$*/*.h) $(B)/libnk.a $(LIBHDR) | $(B)/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $(filter %.c,$^) $(B)/libnk.a $(LDLIBS)
 $(B)/unit/%: tests/unit/%.c tests/unit/check.h $(B)/libnk.a $(LIBHDR) | $(B)/unit
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itools/lib -o $@ $< $(B)/libnk.a $(LDLIBS)
 $(B)/bench/%: tests/bench/%.c $(B)/libnk.a $(LIBHDR) | $(B)/bench

@@ -207,6 +207,43 @@ SAMPLE=$NK_ROOT/tests/data/nk-correct/chn-deu-usa-prk-kor-2022.tsv
 @test "input missing a needed column"      { run_case nk-correct missing-column; }
 @test "unknown flow code"                  { run_case nk-correct bad-flow; }
 @test "a value a rule must change is not a number" { run_case nk-correct bad-value; }
+@test "value_usd NaN on a row no rule touches is an error" { run_case nk-correct value-nan-unmatched; }
+@test "value_usd 1e309 (an exponent) is an error"  { run_case nk-correct value-exponent-unmatched; }
+@test "value_usd 12,5 on a row no rule touches is an error" { run_case nk-correct value-comma-unmatched; }
+@test "values of rows that are not DPRK trade are checked too" { run_case nk-correct value-kor-row-checked; }
+@test "a misspelt screen: key fails --check-rules"  { run_case nk-correct screen-bad-key; }
+@test "a misspelt screen: key fails a data run before any output" { run_case nk-correct screen-bad-key-run; }
+@test "a bad screen: hs code fails --check-rules"  { run_case nk-correct screen-bad-hs; }
+
+@test "--screen: 150 counterparts x 35 years x 2 flows (more than 2048 counterpart-years)" {
+	f=$BATS_TEST_TMPDIR/in.tsv
+	mawk 'BEGIN { OFS = "\t"
+		print "source", "year", "reporter", "partner", "flow", "hs", "value_usd"
+		for (c = 0; c < 150; c++) {
+			cp = sprintf("%c%c%c", 65 + int(c / 26 / 26) % 26, 65 + int(c / 26) % 26, 65 + c % 26)
+			for (y = 1988; y < 2023; y++)
+				for (k = 0; k < 2; k++) print "comtrade", y, cp, "PRK", k ? "X" : "M", "851712", 2000000 }
+	}' >"$f"
+	run --separate-stderr nk-correct -q --screen -r "$NK_ROOT/tests/cases/nk-correct/screen/rules.yaml" "$f"
+	assert_success
+	# one line per counterpart-year-flow, every one flagged (all 8517)
+	assert_equal "$(printf '%s\n' "$output" | grep -c $'\tFLAG$')" 10500
+	assert_equal "$(printf '%s\n' "$output" | grep -c '^  - id: screen-')" 10500
+	assert_equal "$(printf '%s\n' "$output" | grep -m1 $'^# AAA\t')" $'# AAA\t1988\tM\t2000000\t0\tn/a\t1.000\tFLAG'
+}
+
+@test "the rules column holds every id, however long (no cut at 4096 bytes)" {
+	f=$BATS_TEST_TMPDIR/r.yaml
+	seq 0 299 | mawk 'BEGIN { print "rules:" }
+		{ printf "  - {id: a-rather-long-rule-identifier-number-%d, source: s, reason: r, match: {counterpart: CHN}, scale: 1%s}\n", $1, $1 ? ", after: a-rather-long-rule-identifier-number-" ($1 - 1) : "" }' >"$f"
+	printf 'source\tyear\treporter\tpartner\tflow\ths\tvalue_usd\ncomtrade\t2016\tCHN\tPRK\tM\tTOTAL\t100\n' >"$BATS_TEST_TMPDIR/in.tsv"
+	run --separate-stderr nk-correct -q -r "$f" "$BATS_TEST_TMPDIR/in.tsv"
+	assert_success
+	want=$(seq 0 299 | sed 's/^/a-rather-long-rule-identifier-number-/' | paste -sd';')
+	[ ${#want} -gt 12000 ]
+	got=$(printf '%s\n' "$output" | tail -1 | cut -f11)
+	[ "$got" = "$want" ] || fail "rules column: ${#got} bytes, expected ${#want}"
+}
 
 # --- options
 @test "--help"                             { run_case nk-correct help; }

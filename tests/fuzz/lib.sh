@@ -14,11 +14,12 @@ fuzz_setup() {
 	rm -rf "$w" && mkdir -p "$w/in"
 }
 
-# fuzz_build TOOL: $w/TOOL, tools/TOOL.c and the library built with afl-cc.
+# fuzz_build TOOL: $w/TOOL, tools/TOOL.c (and its parts in tools/TOOL/, as
+# the Makefile builds it) and the library built with afl-cc.
 fuzz_build() {
 	AFL_QUIET=1 afl-cc -O1 -g -D_GNU_SOURCE -DNK_VERSION='"fuzz"' \
 		-DNK_DATADIR='"/nonexistent"' -Itools/lib tools/lib/*.c \
-		"tools/$1.c" -o "$w/$1" \
+		"tools/$1.c" $(ls "tools/$1"/*.c 2>/dev/null) -o "$w/$1" \
 		-lisal -lcsv -lyaml -lcurl -lyajl -lz -lm -lpthread
 }
 
