@@ -534,6 +534,7 @@ static void run_open(run *R, char *const *paths, int npaths)
 	R->rerun = rep >= 0 && R->c.ix[NK_C_RULES] >= 0;
 	R->ix_val = R->rerun ? rep : R->c.ix[NK_C_VALUE_USD];
 	R->fcopy = nk_xmalloc((R->t->ncol + 1) * sizeof *R->fcopy);
+	R->ids = nk_xmalloc(R->idcap = 256);
 	if (o->screen)
 		R->scr = screen_new(&R->rs->screen);
 	if (!o->explain && !o->screen) {
