@@ -58,9 +58,11 @@ check: deps
 	@$(MAKE) --no-print-directory asan
 	@sh tests/run.sh
 
+# The dataset build (pipelines/build.mk): out/, incremental, byte-identical.
+OUT ?= out
 run: deps
 	@$(MAKE) --no-print-directory all
-	@sh pipelines/default.sh
+	@$(MAKE) --no-print-directory -f pipelines/build.mk OUT=$(OUT) B=$(B) run
 
 bench: all
 	@sh tests/bench/run.sh

@@ -1,0 +1,83 @@
+# pipelines/nkitw.mk - the default data set, the North Korea in the World
+# method: partners' customs statistics seen from the DPRK (mirror flip),
+# KOTRA's figures where they take precedence, China's unrecorded crude oil,
+# no CIF/FOB adjustment (rules/corrections.yaml says each with its source).
+#
+#   nk-fetch-parse | nk-normalize-hs | nk-correct
+#
+# Each stage is a file in $(OUT)/stage/; $(OUT)/trade.tsv is the last one.
+# The tools' own tables are prerequisites too: a new data/hs/ or rule file
+# reruns exactly the stages that read it.
+
+HS_TABLES  := $(wildcard data/hs/*.tsv)
+COUNTRIES  := data/countries/m49-iso3.tsv
+NKITW_RULES ?= rules/corrections.yaml
+
+# Every file a build writes; pipelines add theirs.
+OUTPUTS += $(OUT)/trade.tsv $(OUT)/rejects.tsv $(OUT)/audit.tsv $(OUT)/published.tsv
+
+# Stage 1: the DPRK slice of every input (Comtrade Plus and legacy CSVs), with
+# partner-KOR rows for nk-correct's misreport screen; the guards' removals in
+# the rejects file. Run from the top so `file` in the rejects names data/....
+$(S)/fetch-parse.tsv $(S)/fetch-parse.rejects.tsv &: $(COMTRADE_INPUTS) $(COUNTRIES) $(BIN)/nk-fetch-parse | $(S)
+	$(call say,nk-fetch-parse,$(S)/fetch-parse.tsv)
+	$(Q)$(BIN)/nk-fetch-parse --with-partner KOR --rejects $(S)/fetch-parse.rejects.tsv \
+		-o $(S)/fetch-parse.tsv $(COMTRADE_INPUTS)
+
+# Stage 1b, only with FETCH_PERIODS (years, comma-separated; the cron
+# wrapper sets it when $$COMTRADE_KEY is set): the same slice downloaded from
+# the Comtrade Plus API, all goods (TOTAL), for years the shipped files do not
+# hold, so that no partner-year comes twice. It runs every time (the API may
+# have revised a year; the cache answers a query it already holds), and a
+# file whose bytes did not change is not replaced, so nothing after it reruns.
+# FETCH_FLAGS passes more nk-fetch-parse options (--url, --cache-dir, ...).
+FETCH_PERIODS ?=
+FETCH_CMD     ?= TOTAL
+FETCH_FLAGS   ?=
+STAGE1 := $(S)/fetch-parse.tsv
+STAGE1_REJECTS := $(S)/fetch-parse.rejects.tsv
+ifneq ($(FETCH_PERIODS),)
+STAGE1 += $(S)/fetch-api.tsv
+STAGE1_REJECTS += $(S)/fetch-api.rejects.tsv
+$(S)/fetch-api.tsv $(S)/fetch-api.rejects.tsv &: $(COUNTRIES) $(BIN)/nk-fetch-parse FORCE | $(S)
+	$(call say,nk-fetch-parse --fetch,$(S)/fetch-api.tsv)
+	$(Q)cd $(OUT) && $(BIN)/nk-fetch-parse --fetch --period $(FETCH_PERIODS) --cmd $(FETCH_CMD) $(FETCH_FLAGS) \
+		--with-partner KOR --rejects stage/fetch-api.rejects.new -o stage/fetch-api.new
+	$(Q)cd $(S) && for f in fetch-api fetch-api.rejects; do \
+		if cmp -s $$f.new $$f.tsv; then rm $$f.new; else mv $$f.new $$f.tsv; fi; done
+endif
+.PHONY: FORCE
+
+# Stage 2: HS codes restored and checked per revision; chapter, section (with
+# names), BEC Rev.4 production stage. Nothing dropped; unknown codes counted.
+$(S)/normalize-hs.tsv: $(STAGE1) $(HS_TABLES) $(BIN)/nk-normalize-hs
+	$(call say,nk-normalize-hs,$@)
+	$(Q)cd $(OUT) && $(BIN)/nk-normalize-hs --names -o stage/normalize-hs.tsv $(STAGE1:$(S)/%=stage/%)
+
+# Stage 3: the DPRK view and the sourced corrections; every change in the
+# audit, every dropped row (KOR screening rows, re-exports, exclusions) in
+# the rejects.
+$(S)/correct.tsv $(S)/correct.audit.tsv $(S)/correct.rejects.tsv &: $(S)/normalize-hs.tsv $(NKITW_RULES) $(BIN)/nk-correct
+	$(call say,nk-correct,$(S)/correct.tsv)
+	$(Q)cd $(OUT) && $(BIN)/nk-correct $(foreach r,$(NKITW_RULES),--rules $(abspath $(r))) \
+		--audit stage/correct.audit.tsv --rejects stage/correct.rejects.tsv \
+		-o stage/correct.tsv stage/normalize-hs.tsv
+
+# The corrected stream, as the later stages and the user read it.
+$(OUT)/trade.tsv: $(S)/correct.tsv
+	$(call say,trade,$@)
+	$(Q)cp $< $@.tmp && mv $@.tmp $@
+
+# Every dropped row of every stage in one table (the columns all stages
+# share; the full rows are in stage/*.rejects.tsv), and every change.
+REJECT_COLS := source year period reporter partner flow hs_rev hs value_usd reason rule file line
+NKITW_REJECTS := $(STAGE1_REJECTS) $(S)/correct.rejects.tsv
+$(OUT)/rejects.tsv: $(NKITW_REJECTS) pipelines/union.awk
+	$(call say,rejects,$@)
+	$(Q)awk -v cols='$(REJECT_COLS)' -f pipelines/union.awk $(NKITW_REJECTS) > $@.tmp && mv $@.tmp $@
+
+AUDIT_COLS := rule action file line year counterpart nk_flow hs value_before value_after note
+NKITW_AUDITS := $(S)/correct.audit.tsv
+$(OUT)/audit.tsv: $(NKITW_AUDITS) pipelines/union.awk
+	$(call say,audit,$@)
+	$(Q)awk -v cols='$(AUDIT_COLS)' -f pipelines/union.awk $(NKITW_AUDITS) > $@.tmp && mv $@.tmp $@

@@ -1,0 +1,56 @@
+#!/bin/sh
+# summary.sh OUT: the lines `make run` ends with, for a person: what the
+# build covers, the latest year's totals beside KOTRA's published ones, how
+# many rows were dropped or changed, and where to look next.
+set -eu
+out=${1:-out}
+export LC_ALL=C
+[ -f "$out/trade.tsv" ] || { echo "summary.sh: no $out/trade.tsv (run make run first)" >&2; exit 1; }
+
+awk -F'\t' -v out="$out" '
+function musd(v) { return sprintf("%.1f", v / 1e6) }
+# 1988 1989 1990 1995 -> 1988-1990, 1995
+function ranges(list,   n, y, i, s, a, b) {
+	n = split(list, y, " ")
+	s = ""
+	for (i = 1; i <= n; i = b + 1) {
+		a = i
+		for (b = i; b < n && y[b + 1] == y[b] + 1; b++) ;
+		s = s (s == "" ? "" : ", ") (a == b ? y[a] : y[a] "-" y[b])
+	}
+	return s
+}
+FILENAME ~ /trade\.tsv$/ && FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+FILENAME ~ /trade\.tsv$/ {
+	y = $(c["year"]); f = $(c["nk_flow"]); k = $(c["counterpart"])
+	rows++
+	seen[y] = 1
+	cp[k] = 1
+	v[y, f] += $(c["value_usd"])
+	ycp[y, k] = 1
+	next
+}
+FILENAME ~ /published\.tsv$/ && FNR > 1 && $2 == "KOTRA" { kotra[$1, $3] = $4; next }
+FILENAME ~ /rejects\.tsv$/ && FNR > 1 { rej++; next }
+FILENAME ~ /audit\.tsv$/ && FNR > 1 { aud++; next }
+END {
+	n = 0
+	for (y in seen) ys[++n] = y
+	# insertion sort: a few dozen years
+	for (i = 2; i <= n; i++) { t = ys[i]; for (j = i - 1; j >= 1 && ys[j] > t; j--) ys[j + 1] = ys[j]; ys[j + 1] = t }
+	list = ""
+	for (i = 1; i <= n; i++) list = list " " ys[i]
+	last = ys[n]
+	m = 0; for (k in cp) m++
+	ml = 0; for (k in cp) if ((last, k) in ycp) ml++
+	printf "\nnktrade: %d rows of DPRK trade, years %s, %d counterparts (%d in %s)\n", rows, ranges(list), m, ml, last
+	x = v[last, "X"]; im = v[last, "M"]
+	printf "  %s (million USD)   exports %10s   imports %10s   total %10s\n", last, musd(x), musd(im), musd(x + im)
+	if ((last, "total") in kotra)
+		printf "  %s KOTRA, published exports %10s   imports %10s   total %10s\n", last, \
+			musd(kotra[last, "exports"]), musd(kotra[last, "imports"]), musd(kotra[last, "total"])
+	else
+		printf "  %s KOTRA: no published total in data/published/\n", last
+	printf "  %d rows dropped (%s/rejects.tsv), %d changed or added by rules (%s/audit.tsv)\n", rej, out, aud, out
+	printf "  data: %s/trade.tsv\n", out
+}' "$out/trade.tsv" "$out/published.tsv" "$out/rejects.tsv" "$out/audit.tsv"

@@ -1,0 +1,147 @@
+#!/usr/bin/env bats
+# pipelines/: the dataset build (`make run`, pipelines/build.mk) on the data
+# shipped in data/, and the cron wrapper. Builds go to $BATS_TEST_TMPDIR (OUT);
+# the tools are the ones under test ($NK_BIN, so the sanitizer run builds
+# with the ASan tools too).
+load lib/common
+
+setup() {
+	B=$(dirname "$NK_BIN")
+	T=$BATS_TEST_TMPDIR
+	cd "$NK_ROOT"
+}
+
+# build OUT [MAKE-ARGS...]: the dataset build into OUT.
+build() {
+	local out=$1
+	shift
+	make --no-print-directory -f pipelines/build.mk B="$B" OUT="$out" "$@"
+}
+
+# mtimes of every file under a directory, as "path mtime" lines.
+mtimes() { (cd "$1" && find . -type f -printf '%p %T@\n' | sort); }
+
+@test "make run's build: every stage's file, and a summary a person reads" {
+	run --separate-stderr build "$T/out" run
+	assert_success
+	for f in trade.tsv rejects.tsv audit.tsv published.tsv stage/fetch-parse.tsv \
+		stage/normalize-hs.tsv stage/correct.tsv stage/correct.audit.tsv; do
+		assert_file_exists "$T/out/$f"
+	done
+	# the latest year's total is the sum of trade.tsv's rows of that year,
+	# and KOTRA's figure is the published one for that year
+	last=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["year"] > y { y = $c["year"] } END { print y }' "$T/out/trade.tsv")
+	total=$(awk -F'\t' -v y="$last" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["year"] == y { s += $c["value_usd"] } END { printf "%.1f", s / 1e6 }' "$T/out/trade.tsv")
+	kotra=$(awk -F, -v y="$last" '$1 == y && $2 == "KOTRA" && $3 == "total" { printf "%.1f", $4 }' \
+		data/published/yearly_figures.csv)
+	[ -n "$kotra" ] || fail "no KOTRA total for $last in data/published/yearly_figures.csv"
+	assert_regex "$output" "nktrade: [0-9]+ rows of DPRK trade, years 19[0-9][0-9]-"
+	assert_regex "$output" "  $last \\(million USD\\) .* total +$total"
+	assert_regex "$output" "  $last KOTRA, published .* total +$kotra"
+	# every dropped row of every stage is in rejects.tsv
+	n=$(( $(cat "$T"/out/stage/*.rejects.tsv | wc -l) - $(ls "$T"/out/stage/*.rejects.tsv | wc -l) ))
+	assert_equal "$(( $(wc -l < "$T/out/rejects.tsv") - 1 ))" "$n"
+	want=$(for f in "$T"/out/stage/*.rejects.tsv; do
+		[ "$(wc -l <"$f")" -gt 1 ] && basename "$f" .rejects.tsv; done | sort)
+	assert_equal "$(sed 1d "$T/out/rejects.tsv" | cut -f1 | sort -u)" "$want"
+}
+
+@test "an unchanged rerun does nothing; a touched rule file reruns only nk-correct and what follows" {
+	cp rules/corrections.yaml "$T/rules.yaml"
+	build "$T/out" outputs NKITW_RULES="$T/rules.yaml" 2>/dev/null
+	run build "$T/out" -q outputs NKITW_RULES="$T/rules.yaml"
+	assert_success
+	before=$(mtimes "$T/out")
+	run --separate-stderr build "$T/out" outputs NKITW_RULES="$T/rules.yaml"
+	assert_output "make: Nothing to be done for 'outputs'."
+	assert_equal "$(mtimes "$T/out")" "$before"
+	touch "$T/rules.yaml"
+	run --separate-stderr build "$T/out" outputs NKITW_RULES="$T/rules.yaml"
+	assert_success
+	assert_output --partial "nk-correct"
+	refute_output --partial "nk-fetch-parse"
+	refute_output --partial "nk-normalize-hs"
+	after=$(mtimes "$T/out")
+	assert_equal "$(grep -E '^\./stage/(fetch-parse|normalize-hs)' <<<"$after")" \
+		"$(grep -E '^\./stage/(fetch-parse|normalize-hs)' <<<"$before")"
+	[ "$(grep '^\./stage/correct.tsv' <<<"$after")" != "$(grep '^\./stage/correct.tsv' <<<"$before")" ] ||
+		fail "stage/correct.tsv was not rebuilt"
+	run build "$T/out" -q outputs NKITW_RULES="$T/rules.yaml"
+	assert_success
+}
+
+@test "two builds, one with make -j2, in two directories, are the same bytes" {
+	build "$T/a" outputs >/dev/null 2>&1
+	build "$T/b" -j2 outputs >/dev/null 2>&1
+	run diff -r "$T/a" "$T/b"
+	assert_success
+	assert_output ""
+	# and the trade stream is the tools' own chain, stage by stage
+	run sh -c "'$NK_BIN/nk-fetch-parse' -q --with-partner KOR $(ls data/comtrade/*.csv | sort | tr '\n' ' ') |
+		'$NK_BIN/nk-normalize-hs' -q --names | '$NK_BIN/nk-correct' -q | cmp - '$T/a/trade.tsv'"
+	assert_success
+}
+
+@test "a failing stage fails the build and leaves no half file" {
+	build "$T/out" outputs >/dev/null 2>&1
+	printf 'rules:\n  - {id: x, source: s, reason: r, match: {counterpart: CHN}, factr: 2}\n' >"$T/bad.yaml"
+	run --separate-stderr build "$T/out" outputs NKITW_RULES="$T/bad.yaml"
+	assert_failure
+	assert_regex "$stderr" "bad.yaml:2:"
+	assert_file_exists "$T/out/stage/correct.tsv"
+	run find "$T/out" -name '*.tmp*'
+	assert_output ""
+}
+
+# cron.sh with the make arguments of this test run (its tools, its OUT).
+cron() { NK_OUT=$T/pub sh pipelines/cron.sh -- -f pipelines/build.mk B="$B" "$@"; }
+
+@test "cron: builds and publishes out as a link; a held lock stops a second run at once" {
+	run --separate-stderr cron outputs
+	assert_success
+	assert_output ""
+	assert_equal "$stderr" ""
+	[ -L "$T/pub" ] || fail "$T/pub is not a symbolic link"
+	assert_file_exists "$T/pub/trade.tsv"
+	assert_regex "$(cat "$T/pub.log")" "published $T/pub -> \.pub\.builds/"
+	first=$(readlink "$T/pub")
+	# a second run while the lock is held: exit 75, nothing changed
+	exec 8>>"$T/.pub.builds/lock"
+	flock -n 8
+	run --separate-stderr cron outputs
+	exec 8>&-
+	assert_failure 75
+	assert_regex "$stderr" "another build holds .*lock; not started"
+	assert_equal "$(readlink "$T/pub")" "$first"
+	# the lock free again, a rerun publishes a new build (nothing rebuilt)
+	run --separate-stderr cron outputs
+	assert_success
+	[ "$(readlink "$T/pub")" != "$first" ] || fail "no new build published"
+	cmp "$T/pub/trade.tsv" "$T/.pub.builds/${first#.pub.builds/}/trade.tsv"
+}
+
+@test "cron: a failing stage keeps the previous build published, exit status non-zero" {
+	cron outputs
+	good=$(readlink "$T/pub")
+	sum=$(cd "$T/pub" && find . -type f | sort | xargs sha256sum)
+	printf 'rules:\n  - {id: x, source: s, reason: r, match: {counterpart: CHN}, factr: 2}\n' >"$T/bad.yaml"
+	run --separate-stderr cron outputs NKITW_RULES="$T/bad.yaml"
+	assert_failure 2
+	assert_regex "$stderr" "^nktrade cron: build failed \\(make exited 2\\), exit 2; $T/pub unchanged; see $T/pub.log$"
+	assert_equal "$(readlink "$T/pub")" "$good"
+	assert_equal "$(cd "$T/pub" && find . -type f | sort | xargs sha256sum)" "$sum"
+	assert_regex "$(cat "$T/pub.log")" "bad.yaml:2:"
+	assert_regex "$(cat "$T/pub.log")" "FAILED \\(2\\)"
+}
+
+@test "cron: a plain out/ directory from make run becomes the first published build" {
+	build "$T/pub" outputs >/dev/null 2>&1
+	run --separate-stderr cron outputs
+	assert_success
+	[ -L "$T/pub" ] || fail "$T/pub is not a symbolic link"
+	run ls "$T/.pub.builds"
+	assert_line --regexp '^plain-'
+	assert_file_exists "$T/pub/trade.tsv"
+}
