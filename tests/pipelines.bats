@@ -11,7 +11,9 @@ setup() {
 	cd "$NK_ROOT"
 }
 
-# build OUT [MAKE-ARGS...]: the dataset build into OUT.
+# build OUT [MAKE-ARGS...]: the dataset build into OUT (as a top-level make,
+# whatever make runs the tests).
+unset MAKELEVEL MAKEFLAGS MFLAGS
 build() {
 	local out=$1
 	shift
