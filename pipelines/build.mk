@@ -21,7 +21,7 @@ OUT ?= out
 B   ?= build
 V   ?=
 Q    = $(if $(V),,@)
-say  = $(if $(V),,@printf '  %-22s %s\n' $(1) $(2);)
+say  = $(if $(V),,@printf '  %-22s %s\n' '$(1)' '$(2)';)
 
 SHELL := /bin/sh
 export LC_ALL := C

@@ -3,9 +3,10 @@
 # KOTRA's figures where they take precedence, China's unrecorded crude oil,
 # no CIF/FOB adjustment (rules/corrections.yaml says each with its source).
 #
-#   nk-fetch-parse | nk-normalize-hs | nk-correct
+#   nk-fetch-parse | nk-normalize-hs | nk-correct | nk-normalize-hs | nk-summarize
 #
-# Each stage is a file in $(OUT)/stage/; $(OUT)/trade.tsv is the last one.
+# Each stage is a file in $(OUT)/stage/; $(OUT)/trade.tsv is the data set,
+# $(OUT)/summary-*.tsv/.md its tables.
 # The tools' own tables are prerequisites too: a new data/hs/ or rule file
 # reruns exactly the stages that read it.
 
@@ -63,15 +64,39 @@ $(S)/correct.tsv $(S)/correct.audit.tsv $(S)/correct.rejects.tsv &: $(S)/normali
 		--audit stage/correct.audit.tsv --rejects stage/correct.rejects.tsv \
 		-o stage/correct.tsv stage/normalize-hs.tsv
 
-# The corrected stream, as the later stages and the user read it.
-$(OUT)/trade.tsv: $(S)/correct.tsv
-	$(call say,trade,$@)
-	$(Q)cp $< $@.tmp && mv $@.tmp $@
+# Stage 4: nk-normalize-hs again, so that the rows rules added after stage 2
+# (the crude-oil estimate, source rule) get their chapter, section and stage
+# too (re-running replaces its columns in place). Its output is the data set.
+$(OUT)/trade.tsv: $(S)/correct.tsv $(HS_TABLES) $(BIN)/nk-normalize-hs
+	$(call say,nk-normalize-hs,$@)
+	$(Q)cd $(OUT) && $(BIN)/nk-normalize-hs -q --names -o trade.tsv stage/correct.tsv
+
+# One level of detail per source, counterpart, year and flow (pipelines/
+# level.awk): the shipped files hold chapters 27 and 44 and, for the same
+# counterpart-years, subheading 270900 inside 27, and for 2022 TOTAL rows
+# only; the coarsest level of each group is summed, the finer rows go to
+# stage/level.rejects.tsv. (nk-summarize's --level picks one level for the
+# whole stream, which would drop 2022's TOTAL rows or double-count 270900.)
+$(S)/level.tsv $(S)/level.rejects.tsv &: $(OUT)/trade.tsv pipelines/level.awk
+	$(call say,level.awk,$(S)/level.tsv)
+	$(Q)cd $(OUT) && awk -v rejects=stage/level.rejects.tsv.tmp -f $(CURDIR)/pipelines/level.awk \
+		trade.tsv trade.tsv > stage/level.tsv.tmp && \
+		mv stage/level.rejects.tsv.tmp stage/level.rejects.tsv && mv stage/level.tsv.tmp stage/level.tsv
+
+# The tables: one nk-summarize run per report, TSV and markdown.
+NKITW_REPORTS := year partner
+OUTPUTS += $(foreach r,$(NKITW_REPORTS),$(OUT)/summary-$(r).tsv $(OUT)/summary-$(r).md)
+$(OUT)/summary-%.tsv: $(S)/level.tsv $(BIN)/nk-summarize
+	$(call say,nk-summarize --by $*,$@)
+	$(Q)$(BIN)/nk-summarize -q --by $* -o $@ $<
+$(OUT)/summary-%.md: $(S)/level.tsv $(BIN)/nk-summarize
+	$(call say,nk-summarize --by $*,$@)
+	$(Q)$(BIN)/nk-summarize -q --by $* --format md -o $@ $<
 
 # Every dropped row of every stage in one table (the columns all stages
 # share; the full rows are in stage/*.rejects.tsv), and every change.
 REJECT_COLS := source year period reporter partner flow hs_rev hs value_usd reason rule file line
-NKITW_REJECTS := $(STAGE1_REJECTS) $(S)/correct.rejects.tsv
+NKITW_REJECTS := $(STAGE1_REJECTS) $(S)/correct.rejects.tsv $(S)/level.rejects.tsv
 $(OUT)/rejects.tsv: $(NKITW_REJECTS) pipelines/union.awk
 	$(call say,rejects,$@)
 	$(Q)awk -v cols='$(REJECT_COLS)' -f pipelines/union.awk $(NKITW_REJECTS) > $@.tmp && mv $@.tmp $@

@@ -1,7 +1,7 @@
 #!/bin/sh
 # summary.sh OUT: the lines `make run` ends with, for a person: what the
-# build covers, the latest year's totals beside KOTRA's published ones, how
-# many rows were dropped or changed, and where to look next.
+# build covers (trade.tsv), the latest year's totals (summary-year.tsv)
+# beside KOTRA's published ones, how many rows were dropped or changed, and where to look next.
 set -eu
 out=${1:-out}
 export LC_ALL=C
@@ -26,12 +26,13 @@ FILENAME ~ /trade\.tsv$/ {
 	rows++
 	seen[y] = 1
 	cp[k] = 1
-	v[y, f] += $(c["value_usd"])
 	ycp[y, k] = 1
 	next
 }
+FILENAME ~ /summary-year\.tsv$/ && FNR == 1 { for (i = 1; i <= NF; i++) s[$i] = i; next }
+FILENAME ~ /summary-year\.tsv$/ { for (k in s) v[$(s["year"]), k] = $(s[k]); next }
 FILENAME ~ /published\.tsv$/ && FNR > 1 && $2 == "KOTRA" { kotra[$1, $3] = $4; next }
-FILENAME ~ /rejects\.tsv$/ && FNR > 1 { rej++; next }
+FILENAME ~ /rejects\.tsv$/ && FNR > 1 { if ($1 == "level") lev++; else rej++; next }
 FILENAME ~ /audit\.tsv$/ && FNR > 1 { aud++; next }
 END {
 	n = 0
@@ -44,13 +45,14 @@ END {
 	m = 0; for (k in cp) m++
 	ml = 0; for (k in cp) if ((last, k) in ycp) ml++
 	printf "\nnktrade: %d rows of DPRK trade, years %s, %d counterparts (%d in %s)\n", rows, ranges(list), m, ml, last
-	x = v[last, "X"]; im = v[last, "M"]
-	printf "  %s (million USD)   exports %10s   imports %10s   total %10s\n", last, musd(x), musd(im), musd(x + im)
+	printf "  %s (million USD)   exports %10s   imports %10s   total %10s\n", last, \
+		musd(v[last, "exports"]), musd(v[last, "imports"]), musd(v[last, "total"])
 	if ((last, "total") in kotra)
 		printf "  %s KOTRA, published exports %10s   imports %10s   total %10s\n", last, \
 			musd(kotra[last, "exports"]), musd(kotra[last, "imports"]), musd(kotra[last, "total"])
 	else
 		printf "  %s KOTRA: no published total in data/published/\n", last
-	printf "  %d rows dropped (%s/rejects.tsv), %d changed or added by rules (%s/audit.tsv)\n", rej, out, aud, out
+	printf "  %d rows dropped by the stages, %d finer-level rows not summed (%s/rejects.tsv)\n", rej, lev, out
+	printf "  %d rows changed, removed or added by rules (%s/audit.tsv)\n", aud, out
 	printf "  data: %s/trade.tsv\n", out
-}' "$out/trade.tsv" "$out/published.tsv" "$out/rejects.tsv" "$out/audit.tsv"
+}' "$out/trade.tsv" "$out/summary-year.tsv" "$out/published.tsv" "$out/rejects.tsv" "$out/audit.tsv"
