@@ -45,13 +45,15 @@ END {
 	m = 0; for (k in cp) m++
 	ml = 0; for (k in cp) if ((last, k) in ycp) ml++
 	printf "\nnktrade: %d rows of DPRK trade, years %s, %d counterparts (%d in %s)\n", rows, ranges(list), m, ml, last
-	printf "  %s (million USD)   exports %10s   imports %10s   total %10s\n", last, \
+	printf "  %s, million USD         exports %9s   imports %9s   total %9s\n", last, \
 		musd(v[last, "exports"]), musd(v[last, "imports"]), musd(v[last, "total"])
+	printf "    without inter-Korean  exports %9s   imports %9s   total %9s\n", \
+		musd(v[last, "exports_excl_ik"]), musd(v[last, "imports_excl_ik"]), musd(v[last, "total_excl_ik"])
 	if ((last, "total") in kotra)
-		printf "  %s KOTRA, published exports %10s   imports %10s   total %10s\n", last, \
+		printf "    KOTRA, published      exports %9s   imports %9s   total %9s\n", \
 			musd(kotra[last, "exports"]), musd(kotra[last, "imports"]), musd(kotra[last, "total"])
 	else
-		printf "  %s KOTRA: no published total in data/published/\n", last
+		printf "    KOTRA: no published total for %s in data/published/\n", last
 	printf "  %d rows dropped by the stages, %d finer-level rows not summed (%s/rejects.tsv)\n", rej, lev, out
 	printf "  %d rows changed, removed or added by rules (%s/audit.tsv)\n", aud, out
 	printf "  data: %s/trade.tsv\n", out
