@@ -30,6 +30,8 @@ export LC_ALL := C
 export NK_DATADIR := $(CURDIR)
 
 BIN := $(abspath $(B)/bin)
+# A changed recipe is a changed stage: every target depends on the make files.
+PIPE_MK := $(wildcard pipelines/*.mk)
 S   := $(OUT)/stage
 
 .DELETE_ON_ERROR:
@@ -56,6 +58,6 @@ $(OUT) $(S):
 	$(Q)mkdir -p $@
 
 # Published figures (KOTRA totals etc.), for comparison only.
-$(OUT)/published.tsv: data/published/yearly_figures.csv pipelines/published.py | $(OUT)
+$(OUT)/published.tsv: $(PIPE_MK) data/published/yearly_figures.csv pipelines/published.py | $(OUT)
 	$(call say,published,$@)
-	$(Q)python3 pipelines/published.py $< > $@.tmp && mv $@.tmp $@
+	$(Q)python3 pipelines/published.py data/published/yearly_figures.csv > $@.tmp && mv $@.tmp $@

@@ -20,7 +20,7 @@ OUTPUTS += $(OUT)/trade.tsv $(OUT)/rejects.tsv $(OUT)/audit.tsv $(OUT)/published
 # Stage 1: the DPRK slice of every input (Comtrade Plus and legacy CSVs), with
 # partner-KOR rows for nk-correct's misreport screen; the guards' removals in
 # the rejects file. Run from the top so `file` in the rejects names data/....
-$(S)/fetch-parse.tsv $(S)/fetch-parse.rejects.tsv &: $(COMTRADE_INPUTS) $(COUNTRIES) $(BIN)/nk-fetch-parse | $(S)
+$(S)/fetch-parse.tsv $(S)/fetch-parse.rejects.tsv &: $(PIPE_MK) $(COMTRADE_INPUTS) $(COUNTRIES) $(BIN)/nk-fetch-parse | $(S)
 	$(call say,nk-fetch-parse,$(S)/fetch-parse.tsv)
 	$(Q)$(BIN)/nk-fetch-parse --with-partner KOR --rejects $(S)/fetch-parse.rejects.tsv \
 		-o $(S)/fetch-parse.tsv $(COMTRADE_INPUTS)
@@ -40,7 +40,7 @@ STAGE1_REJECTS := $(S)/fetch-parse.rejects.tsv
 ifneq ($(FETCH_PERIODS),)
 STAGE1 += $(S)/fetch-api.tsv
 STAGE1_REJECTS += $(S)/fetch-api.rejects.tsv
-$(S)/fetch-api.tsv $(S)/fetch-api.rejects.tsv &: $(COUNTRIES) $(BIN)/nk-fetch-parse FORCE | $(S)
+$(S)/fetch-api.tsv $(S)/fetch-api.rejects.tsv &: $(PIPE_MK) $(COUNTRIES) $(BIN)/nk-fetch-parse FORCE | $(S)
 	$(call say,nk-fetch-parse --fetch,$(S)/fetch-api.tsv)
 	$(Q)cd $(OUT) && $(BIN)/nk-fetch-parse --fetch --period $(FETCH_PERIODS) --cmd $(FETCH_CMD) $(FETCH_FLAGS) \
 		--with-partner KOR --rejects stage/fetch-api.rejects.new -o stage/fetch-api.new
@@ -51,14 +51,14 @@ endif
 
 # Stage 2: HS codes restored and checked per revision; chapter, section (with
 # names), BEC Rev.4 production stage. Nothing dropped; unknown codes counted.
-$(S)/normalize-hs.tsv: $(STAGE1) $(HS_TABLES) $(BIN)/nk-normalize-hs
+$(S)/normalize-hs.tsv: $(PIPE_MK) $(STAGE1) $(HS_TABLES) $(BIN)/nk-normalize-hs
 	$(call say,nk-normalize-hs,$@)
 	$(Q)cd $(OUT) && $(BIN)/nk-normalize-hs --names -o stage/normalize-hs.tsv $(STAGE1:$(S)/%=stage/%)
 
 # Stage 3: the DPRK view and the sourced corrections; every change in the
 # audit, every dropped row (KOR screening rows, re-exports, exclusions) in
 # the rejects.
-$(S)/correct.tsv $(S)/correct.audit.tsv $(S)/correct.rejects.tsv &: $(S)/normalize-hs.tsv $(NKITW_RULES) $(BIN)/nk-correct
+$(S)/correct.tsv $(S)/correct.audit.tsv $(S)/correct.rejects.tsv &: $(PIPE_MK) $(S)/normalize-hs.tsv $(NKITW_RULES) $(BIN)/nk-correct
 	$(call say,nk-correct,$(S)/correct.tsv)
 	$(Q)cd $(OUT) && $(BIN)/nk-correct $(foreach r,$(NKITW_RULES),--rules $(abspath $(r))) \
 		--audit stage/correct.audit.tsv --rejects stage/correct.rejects.tsv \
@@ -67,7 +67,7 @@ $(S)/correct.tsv $(S)/correct.audit.tsv $(S)/correct.rejects.tsv &: $(S)/normali
 # Stage 4: nk-normalize-hs again, so that the rows rules added after stage 2
 # (the crude-oil estimate, source rule) get their chapter, section and stage
 # too (re-running replaces its columns in place). Its output is the data set.
-$(OUT)/trade.tsv: $(S)/correct.tsv $(HS_TABLES) $(BIN)/nk-normalize-hs
+$(OUT)/trade.tsv: $(PIPE_MK) $(S)/correct.tsv $(HS_TABLES) $(BIN)/nk-normalize-hs
 	$(call say,nk-normalize-hs,$@)
 	$(Q)cd $(OUT) && $(BIN)/nk-normalize-hs -q --names -o trade.tsv stage/correct.tsv
 
@@ -77,7 +77,7 @@ $(OUT)/trade.tsv: $(S)/correct.tsv $(HS_TABLES) $(BIN)/nk-normalize-hs
 # only; the coarsest level of each group is summed, the finer rows go to
 # stage/level.rejects.tsv. (nk-summarize's --level picks one level for the
 # whole stream, which would drop 2022's TOTAL rows or double-count 270900.)
-$(S)/level.tsv $(S)/level.rejects.tsv &: $(OUT)/trade.tsv pipelines/level.awk
+$(S)/level.tsv $(S)/level.rejects.tsv &: $(PIPE_MK) $(OUT)/trade.tsv pipelines/level.awk
 	$(call say,level.awk,$(S)/level.tsv)
 	$(Q)cd $(OUT) && awk -v rejects=stage/level.rejects.tsv.tmp -f $(CURDIR)/pipelines/level.awk \
 		trade.tsv trade.tsv > stage/level.tsv.tmp && \
@@ -86,23 +86,23 @@ $(S)/level.tsv $(S)/level.rejects.tsv &: $(OUT)/trade.tsv pipelines/level.awk
 # The tables: one nk-summarize run per report, TSV and markdown.
 NKITW_REPORTS := year partner
 OUTPUTS += $(foreach r,$(NKITW_REPORTS),$(OUT)/summary-$(r).tsv $(OUT)/summary-$(r).md)
-$(OUT)/summary-%.tsv: $(S)/level.tsv $(BIN)/nk-summarize
+$(OUT)/summary-%.tsv: $(PIPE_MK) $(S)/level.tsv $(BIN)/nk-summarize
 	$(call say,nk-summarize --by $*,$@)
-	$(Q)$(BIN)/nk-summarize -q --by $* -o $@ $<
-$(OUT)/summary-%.md: $(S)/level.tsv $(BIN)/nk-summarize
+	$(Q)$(BIN)/nk-summarize -q --by $* -o $@ $(S)/level.tsv
+$(OUT)/summary-%.md: $(PIPE_MK) $(S)/level.tsv $(BIN)/nk-summarize
 	$(call say,nk-summarize --by $*,$@)
-	$(Q)$(BIN)/nk-summarize -q --by $* --format md -o $@ $<
+	$(Q)$(BIN)/nk-summarize -q --by $* --format md -o $@ $(S)/level.tsv
 
 # Every dropped row of every stage in one table (the columns all stages
 # share; the full rows are in stage/*.rejects.tsv), and every change.
 REJECT_COLS := source year period reporter partner flow hs_rev hs value_usd reason rule file line
 NKITW_REJECTS := $(STAGE1_REJECTS) $(S)/correct.rejects.tsv $(S)/level.rejects.tsv
-$(OUT)/rejects.tsv: $(NKITW_REJECTS) pipelines/union.awk
+$(OUT)/rejects.tsv: $(PIPE_MK) $(NKITW_REJECTS) pipelines/union.awk
 	$(call say,rejects,$@)
 	$(Q)awk -v cols='$(REJECT_COLS)' -f pipelines/union.awk $(NKITW_REJECTS) > $@.tmp && mv $@.tmp $@
 
 AUDIT_COLS := rule action file line year counterpart nk_flow hs value_before value_after note
 NKITW_AUDITS := $(S)/correct.audit.tsv
-$(OUT)/audit.tsv: $(NKITW_AUDITS) pipelines/union.awk
+$(OUT)/audit.tsv: $(PIPE_MK) $(NKITW_AUDITS) pipelines/union.awk
 	$(call say,audit,$@)
 	$(Q)awk -v cols='$(AUDIT_COLS)' -f pipelines/union.awk $(NKITW_AUDITS) > $@.tmp && mv $@.tmp $@

@@ -40,8 +40,8 @@ mtimes() { (cd "$1" && find . -type f -printf '%p %T@\n' | sort); }
 		data/published/yearly_figures.csv)
 	[ -n "$kotra" ] || fail "no KOTRA total for $last in data/published/yearly_figures.csv"
 	assert_regex "$output" "nktrade: [0-9]+ rows of DPRK trade, years 19[0-9][0-9]-"
-	assert_regex "$output" "  $last \\(million USD\\) .* total +$total"
-	assert_regex "$output" "  $last KOTRA, published .* total +$kotra"
+	assert_regex "$output" "  $last, million USD .* total +$total"
+	assert_regex "$output" "    KOTRA, published .* total +$kotra"
 	# every dropped row of every stage is in rejects.tsv
 	n=$(( $(cat "$T"/out/stage/*.rejects.tsv | wc -l) - $(ls "$T"/out/stage/*.rejects.tsv | wc -l) ))
 	assert_equal "$(( $(wc -l < "$T/out/rejects.tsv") - 1 ))" "$n"
