@@ -406,23 +406,35 @@ static void add_rows(run *R)
 
 /* Years of the selected range for which `pred` holds, as "1990, 1993-1994";
  * "none" if none. Years the table does not list count as rows with no figure. */
-typedef int (*ypred)(const yrow *);
-static int p_nototal(const yrow *y) { return !y || !has(y, V_TOTAL); }
-static int p_nodir(const yrow *y) { return y && has(y, V_TOTAL) && !has(y, V_EXP); }
-static int p_nokae(const yrow *y) { return y && has(y, V_TOTAL) && !has(y, V_KAE); }
-static int p_nononc(const yrow *y) { return y && has(y, V_TOTAL) && !has(y, V_NONC); }
-static int p_dirunused(const yrow *y)
+typedef int (*ypred)(const opts *o, const yrow *y);
+static int p_nototal(const opts *o, const yrow *y) { (void)o; return !y || !has(y, V_TOTAL); }
+static int p_nodir(const opts *o, const yrow *y)
+{
+	(void)o;
+	return y && has(y, V_TOTAL) && !has(y, V_EXP);
+}
+static int p_nokae(const opts *o, const yrow *y)
+{
+	(void)o;
+	return y && has(y, V_TOTAL) && !has(y, V_KAE);
+}
+static int p_nononc(const opts *o, const yrow *y)
+{
+	(void)o;
+	return y && has(y, V_TOTAL) && !has(y, V_NONC);
+}
+static int p_dirunused(const opts *o, const yrow *y)
 {
 	part p[3];
+	(void)o;
 	return y && has(y, V_EXP) && split_year(y, p) && p[0].nkflow == 0;
 }
-static const opts *sel; /* the switches p_added reads */
-static int p_added(const yrow *y)
+static int p_added(const opts *o, const yrow *y)
 {
 	part p[3];
 	int n = y && has(y, V_TOTAL) ? split_year(y, p) : 0;
 	for (int k = 0; k < n; k++)
-		if (keep_seg(sel, p[k].seg))
+		if (keep_seg(o, p[k].seg))
 			return 1;
 	return 0;
 }
@@ -442,10 +454,10 @@ static void year_list(const run *R, ypred pred, char *buf, size_t cap)
 	size_t len = 0;
 	buf[0] = 0;
 	for (int y = lo; y <= hi; y++) {
-		if (!pred(find_year(R->tb, y)))
+		if (!pred(R->o, find_year(R->tb, y)))
 			continue;
 		int e = y;
-		while (e < hi && pred(find_year(R->tb, e + 1)))
+		while (e < hi && pred(R->o, find_year(R->tb, e + 1)))
 			e++;
 		int w = e > y ? snprintf(buf + len, cap - len, "%s%d-%d", len ? ", " : "", y, e)
 			      : snprintf(buf + len, cap - len, "%s%d", len ? ", " : "", y);
@@ -462,7 +474,6 @@ static void summary(const run *R, const char *table_name)
 {
 	const opts *o = R->o;
 	char a[1024], b[1024], c[1024], d[1024];
-	sel = o;
 	year_list(R, p_added, a, sizeof a);
 	char kor[128] = "no KOR rows in the input";
 	if (R->kor_dropped)
