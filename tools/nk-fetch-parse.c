@@ -10,6 +10,7 @@
  * Shape: options, load the area table, open the output, then per file:
  * detect, map columns by name, stream rows (a fast scanner for the common
  * CSV row, libcsv for every other row), select, guard, convert, write. */
+#include "lib/contract.h"
 #include "lib/nk.h"
 #include "lib/fetch.h"
 #include "lib/json.h"
@@ -147,14 +148,16 @@ static const char *const fmtname[F_NFMT] = {
 static const char *const srcname[F_NFMT] = {"comtrade", "comtrade-legacy", "baci",
 					    "comtrade-totals", "dots"};
 
-/* Output columns: the contract core, then our extras (README). */
-static char *const outcols[] = {
-	"source", "year", "period", "reporter", "reporter_m49", "partner",
-	"partner_m49", "flow", "hs_rev", "hs", "value_usd", "cif_usd", "fob_usd",
-	"netwgt_kg", "qty", "qty_unit", "reporter_desc", "partner_desc",
-	"cmd_desc", "flag",
-};
-#define NOUT (sizeof outcols / sizeof *outcols)
+/* Output columns: the contract core (contract.h's names, in its order), then
+ * our extras (README). Filled by out_names(). */
+static const char *const extras[] = {"reporter_desc", "partner_desc", "cmd_desc", "flag"};
+#define NOUT (NK_C_NCORE + sizeof extras / sizeof *extras)
+static char *outcols[NOUT];
+static void out_names(void)
+{
+	for (size_t i = 0; i < NOUT; i++)
+		outcols[i] = (char *)(i < NK_C_NCORE ? nk_col_name[i] : extras[i - NK_C_NCORE]);
+}
 
 /* ------------------------------------------------------------- options */
 
@@ -277,8 +280,7 @@ static void load_countries(const char *path)
 		nk_str c = t->f[cm], i = t->f[ci];
 		if (nk_int_parse(c.p, c.n, &code) || code < 0 || code >= NCODES)
 			nk_tsv_die(t, cm, "not an area code 0..999");
-		if (i.n != 0 && i.n != 3)
-			nk_tsv_die(t, ci, "not an ISO3 code");
+		nk_row_iso3(t, ci);
 		known[code] = 1;
 		memcpy(iso3[code], i.p, i.n);
 		iso3[code][i.n] = 0;
@@ -306,8 +308,7 @@ static void load_imf(void)
 		nk_str c = t->f[cc], i = t->f[ci], k = t->f[ck];
 		if (nk_int_parse(c.p, c.n, &code) || code < 0 || code >= NCODES)
 			nk_tsv_die(t, cc, "not an IMF country code 0..999");
-		if (i.n != 0 && i.n != 3)
-			nk_tsv_die(t, ci, "not an ISO3 code");
+		nk_row_iso3(t, ci);
 		int kind = 0;
 		for (int j = 1; j < 5; j++)
 			if (k.n == strlen(kinds[j]) && !memcmp(k.p, kinds[j], k.n))
@@ -576,12 +577,16 @@ static void rej_write(state *s, const char *reason, const char *rule, long line)
 	if (!s->rej)
 		return;
 	/* the record as far as it goes, raw (escaped) */
-	static const int map[NOUT] = {-1, R_YEAR, R_PERIOD, -1, R_REP, -1, R_PAR,
-				      R_FLOW, R_CLS, R_HS, R_VALUE, R_CIF, R_FOB,
-				      R_NETWGT, R_QTY, R_QTYUNIT, R_REPDESC,
-				      R_PARDESC, R_CMDDESC, R_FLAG};
+	static const int map[NOUT] = {
+		[NK_C_SOURCE] = -1, [NK_C_YEAR] = R_YEAR, [NK_C_PERIOD] = R_PERIOD,
+		[NK_C_REPORTER] = -1, [NK_C_REPORTER_M49] = R_REP, [NK_C_PARTNER] = -1,
+		[NK_C_PARTNER_M49] = R_PAR, [NK_C_FLOW] = R_FLOW, [NK_C_HS_REV] = R_CLS,
+		[NK_C_HS] = R_HS, [NK_C_VALUE_USD] = R_VALUE, [NK_C_CIF_USD] = R_CIF,
+		[NK_C_FOB_USD] = R_FOB, [NK_C_NETWGT_KG] = R_NETWGT, [NK_C_QTY] = R_QTY,
+		[NK_C_QTY_UNIT] = R_QTYUNIT, [NK_C_NCORE] = R_REPDESC, R_PARDESC, R_CMDDESC,
+		R_FLAG};
 	for (size_t i = 0; i < NOUT; i++) {
-		if (i == 0) {
+		if (i == NK_C_SOURCE) {
 			nk_out_cstr(s->rej, srcname[s->fmt]);
 		} else if (map[i] >= 0) {
 			nk_str v = s->v[map[i]];
@@ -590,7 +595,7 @@ static void rej_write(state *s, const char *reason, const char *rule, long line)
 			rej_text(s->rej, v.p, v.n);
 		} else {
 			int64_t c;
-			nk_str v = s->v[i == 3 ? R_REP : R_PAR];
+			nk_str v = s->v[i == NK_C_REPORTER ? R_REP : R_PAR];
 			if (!nk_int_parse(v.p, v.n, &c))
 				nk_out_cstr(s->rej, area_iso(s, c));
 		}
@@ -1835,6 +1840,7 @@ int main(int argc, char **argv)
 	opts o = {0};
 	nk_fetch_init(&o.fetch);
 	parse_opts(&o, argc, argv);
+	out_names();
 	load_countries(o.countries);
 
 	static state s;
