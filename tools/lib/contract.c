@@ -252,8 +252,17 @@ void nk_row_check(const nk_tsv *t, const int *ix)
 		case NK_T_YEAR: year = nk_row_year(t, col); break;
 		case NK_T_PERIOD: nk_row_period(t, col, year); break;
 		case NK_T_ISO3: nk_row_iso3(t, col); break;
-		case NK_T_FLOW: nk_row_flow(t, col); break;
-		case NK_T_NKFLOW: nk_row_nkflow(t, col); break;
+		/* An empty direction is unknown (an inter-Korean total
+		 * no source splits); a tool that needs one calls
+		 * nk_row_flow/nk_row_nkflow itself. */
+		case NK_T_FLOW:
+			if (fld(t, col).n)
+				nk_row_flow(t, col);
+			break;
+		case NK_T_NKFLOW:
+			if (fld(t, col).n)
+				nk_row_nkflow(t, col);
+			break;
 		case NK_T_HSREV: nk_row_hsrev(t, col); break;
 		case NK_T_HS: nk_row_hs(t, col); break;
 		case NK_T_NUM: nk_row_num(t, col, &v); break;

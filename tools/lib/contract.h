@@ -144,7 +144,8 @@ int nk_row_num(const nk_tsv *t, size_t col, nk_dec *v);
 /* Check every bound column (ix[c] >= 0) of the current row by its type
  * (nk_col_type), in nk_col order; the period against the row's year when
  * both are bound. For nk-validate --contract and any tool that copies the
- * contract columns through unread. */
+ * contract columns through unread. An empty flow or nk_flow passes (unknown
+ * direction, like an empty ISO3); any other text must be a flow. */
 void nk_row_check(const nk_tsv *t, const int *ix);
 
 /* ------------------------------------------------------------------- hash */
