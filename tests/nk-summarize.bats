@@ -31,6 +31,23 @@ D=$BATS_TEST_DIRNAME/cases/nk-summarize/_data
 @test "--level hs6 counts the hs6 rows and the rule rows" { run_case nk-summarize level-hs6; }
 @test "--level total counts the TOTAL rows and the rule rows" { run_case nk-summarize level-total; }
 @test "levels: rule and mou rows are not the same trade as another source's" { run_case nk-summarize levels-other-source; }
+@test "section: I..XXI in order, then 'other' (TOTAL, mou, no section)" { run_case nk-summarize section; }
+@test "chapter: hs2 codes, then 'other'" { run_case nk-summarize chapter; }
+@test "chapter --section V: the chapters of section V, shares of V" { run_case nk-summarize chapter-section; }
+@test "hs4: unknown codes and chapter rows are 'other'" { run_case nk-summarize hs4; }
+@test "hs6: the rule row without hs_rev keeps its code" { run_case nk-summarize hs6; }
+@test "stage: the five stages in order, then 'other'" { run_case nk-summarize stage; }
+@test "--format json: one object, a key per report, numbers and null" { run_case nk-summarize format-json; }
+@test "--format md: a heading and a table per report" { run_case nk-summarize format-md; }
+@test "several TSV reports are separated by an empty line" { run_case nk-summarize tsv-several; }
+@test "an empty nk_flow (MOU totals): in total only, years named on stderr" { run_case nk-summarize unknown-direction; }
+@test "counterpart that is not ISO3 is an error" { run_case nk-summarize bad-counterpart; }
+@test "section 'v' is an error" { run_case nk-summarize bad-section; }
+@test "stage 'capitol' is an error" { run_case nk-summarize bad-stage; }
+@test "hs4 '2701x' is an error" { run_case nk-summarize bad-hs4; }
+@test "--merge of a plain stream is an error" { run_case nk-summarize merge-plain-stream; }
+@test "--merge without files: usage error" { run_case nk-summarize merge-nothing; }
+@test "--rejects: usage error (no row is dropped)" { run_case nk-summarize partial-and-rejects; }
 @test "--help" { run_case nk-summarize help; }
 @test "--version" { run_case nk-summarize version; }
 @test "unknown option: usage error" { run_case nk-summarize bad-option; }
@@ -70,4 +87,89 @@ D=$BATS_TEST_DIRNAME/cases/nk-summarize/_data
 		END { for (k in want) if (got[k] - want[k] > 0.0005 || want[k] - got[k] > 0.0005) { print k, got[k], want[k]; bad = 1 }
 		      exit bad }' "$BATS_TEST_TMPDIR/y" "$BATS_TEST_TMPDIR/p"
 	assert_success
+}
+
+# Partials: split the input by rows (any split), --partial each, --merge:
+# the same bytes as one run, in every format; partials merged in any order
+# and merged in stages (a merge of merges) too.
+@test "--merge of partials equals a single run byte for byte" {
+	cd "$BATS_TEST_TMPDIR"
+	by="--by year --by partner --by section --by chapter --by hs4 --by hs6 --by stage"
+	h=$(head -1 "$D/small.tsv")
+	tail -n +2 "$D/small.tsv" | shuf --random-source=<(yes 7) >rows
+	for k in 1 2 3; do { echo "$h"; awk -v k=$k 'NR % 3 == k - 1' rows; } >part$k.tsv; done
+	for k in 1 2 3; do nk-summarize -q $by --partial -o p$k part$k.tsv; done
+	head -1 p1 | grep -qx 'nk-summarize partial 1 (nktrade [0-9.]*)'
+	for fmt in tsv json md; do
+		nk-summarize -q $by --top 2 --format $fmt "$D/small.tsv" >want.$fmt
+		nk-summarize -q --merge --top 2 --format $fmt p1 p2 p3 >got.$fmt
+		cmp want.$fmt got.$fmt
+		nk-summarize -q --merge --top 2 --format $fmt p3 p1 p2 >got2.$fmt
+		cmp want.$fmt got2.$fmt
+	done
+	nk-summarize -q --merge --partial -o p12 p1 p2
+	nk-summarize -q --merge --top 2 --format tsv p12 p3 >got3.tsv
+	cmp want.tsv got3.tsv
+	# the level check sees the union: a TOTAL in one partial and a chapter
+	# in another are the same trade counted twice
+	printf 'source\tyear\ths\tvalue_usd\tcounterpart\tnk_flow\ncomtrade\t2015\tTOTAL\t5\tCHN\tX\n' >t.tsv
+	printf 'source\tyear\ths\tvalue_usd\tcounterpart\tnk_flow\ncomtrade\t2015\t27\t5\tCHN\tX\n' >c.tsv
+	nk-summarize -q --partial -o pt t.tsv
+	nk-summarize -q --partial -o pc c.tsv
+	run --separate-stderr nk-summarize -q --merge pt pc
+	assert_failure 1
+	[[ "$stderr" == *"counterpart 'CHN', 2015, nk_flow 'X', source 'comtrade' has rows at several levels (total,hs2)"* ]] || fail "stderr: $stderr"
+	assert_output ""
+}
+
+@test "--merge: partials of another version, --by set, --level or a cut line are errors" {
+	cd "$BATS_TEST_TMPDIR"
+	nk-summarize -q --by year --by partner --partial -o p "$D/small.tsv"
+	nk-summarize -q --by year --partial -o py "$D/small.tsv"
+	nk-summarize -q --level hs6 --by year --by partner --partial -o p6 "$D/small.tsv"
+	sed '1s/partial 1 (nktrade [^)]*)/partial 1 (nktrade 9.9.9)/' p >old
+	run --separate-stderr nk-summarize -q --merge p old
+	assert_failure 1
+	assert_equal "$stderr" "nk-summarize: old:1: a partial of another version (this is 'nk-summarize partial 1 (nktrade $(nk-summarize --version | awk '{print $3}'))')"
+	run --separate-stderr nk-summarize -q --merge p py
+	assert_failure 1
+	assert_equal "$stderr" "nk-summarize: py:2: a partial of --by year, not of --by year,partner: made with another report set"
+	run --separate-stderr nk-summarize -q --merge --by year py p
+	assert_failure 1
+	assert_equal "$stderr" "nk-summarize: p:2: a partial of --by year,partner, not of --by year: made with another report set"
+	run --separate-stderr nk-summarize -q --merge p p6
+	assert_failure 1
+	assert_equal "$stderr" "nk-summarize: p6:3: a partial made with --level hs6, not any"
+	{ head -5 p; sed -n 6p p | cut -f1-5; } >cut
+	run --separate-stderr nk-summarize -q --merge cut
+	assert_failure 1
+	assert_equal "$stderr" "nk-summarize: cut:6: not a sum line of this partial's reports"
+	assert_output ""
+}
+
+# Memory is bounded by the number of groups, not by the input: 2 million
+# rows (gzip, 50 kB) of the same few groups, and a gzip bomb (one line of
+# 200 MB) that is an error at its line.
+@test "memory: bounded by groups; a gzip bomb is a FILE:LINE error" {
+	command -v /usr/bin/time >/dev/null || skip "no /usr/bin/time"
+	cd "$BATS_TEST_TMPDIR"
+	{ head -1 "$D/small.tsv"; for i in $(seq 1 100000); do tail -n +2 "$D/small.tsv"; done | head -2000000; } | gzip -1 >rows.gz
+	/usr/bin/time -f %M -o rss nk-summarize -q --by partner --by hs6 rows.gz >/dev/null
+	[ "$(cat rss)" -lt 51200 ] || fail "max RSS $(cat rss) KB"
+	{ printf 'source\tyear\ths\tvalue_usd\tcounterpart\tnk_flow\n'; head -c 200000000 /dev/zero | tr '\0' x; } | gzip -1 >bomb.gz
+	run --separate-stderr nk-summarize -q bomb.gz
+	assert_failure 1
+	assert_equal "$stderr" "nk-summarize: bomb.gz:2: line longer than 64 MiB"
+	assert_output ""
+}
+
+@test "--format json is JSON (every report, and an empty input)" {
+	by="--by year --by partner --by section --by chapter --by hs4 --by hs6 --by stage"
+	nk-summarize -q $by --format json "$D/small.tsv" >"$BATS_TEST_TMPDIR/j"
+	run python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(" ".join(d), sum(map(len, d.values())))' "$BATS_TEST_TMPDIR/j"
+	assert_success
+	assert_output --regexp '^year partner section chapter hs4 hs6 stage [0-9]+$'
+	head -1 "$D/small.tsv" | nk-summarize -q $by --format json >"$BATS_TEST_TMPDIR/e"
+	run python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(sum(map(len, d.values())))' "$BATS_TEST_TMPDIR/e"
+	assert_output 0
 }

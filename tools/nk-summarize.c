@@ -4,7 +4,7 @@
  * reports are made from those sums at the end, so they do not depend on row
  * order, and the sums can be written out (--partial) and added up later
  * (--merge) with the same result byte for byte. */
-#include "lib/nk.h"
+#include "lib/contract.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -44,6 +44,7 @@ static const char help[] =
 	"                       the reports, for --merge\n"
 	"  -m, --merge          the FILEs are partials: add them up and write the\n"
 	"                       reports a single run over all their input gives\n"
+	"                       (with --partial: one partial of them all)\n"
 	"  -o, --output=FILE    write to FILE (atomically) instead of stdout\n"
 	"  -q, --quiet          no progress and no summary on stderr\n"
 	"  -h, --help           show this help and exit\n"
@@ -163,8 +164,6 @@ static void parse_opts(opts *o, int argc, char **argv)
 	}
 	if (o->co.rejects)
 		nk_usage_error("--rejects: nk-summarize drops no rows (it counts them)");
-	if (o->partial && o->merge)
-		nk_usage_error("--partial and --merge exclude each other");
 	if (o->merge && optind >= argc)
 		nk_usage_error("--merge needs the partial files");
 	if (o->section && !(o->byset & 1u << R_CHAPTER))
@@ -179,18 +178,31 @@ static void parse_opts(opts *o, int argc, char **argv)
 
 /* ----------------------------------------------------------- sum groups */
 
-/* One exact sum: a report, a year, a DPRK flow, inter-Korean or not, and
- * the report's key (counterpart, section, code, stage; "" is 'other').
- * The level check keeps its own table of the same shape: key = source and
- * counterpart, `mask` the levels seen. */
+/* A sum's key packed in 64 bits: report (4 bits), DPRK flow (2: X, M, or
+ * unknown for a row with an empty nk_flow), inter-Korean (1: source mou),
+ * year - 1900 (8), and the report's own key (49 bits, 0 = 'other' or
+ * unknown): a counterpart's packed ISO3, a code + 1, a section or stage
+ * number + 1. Integer keys need no string arena and take the library's one
+ * hash (nk_hash_slot). */
+enum { F_X, F_M, F_UNKNOWN };
+#define R_GUARD 15 /* the level check's table: sub = source number << 24 | counterpart */
+#define K_REP(k) ((int)((k) >> 60))
+#define K_FLOW(k) ((int)((k) >> 58 & 3))
+#define K_IK(k) ((int)((k) >> 57 & 1))
+#define K_YEAR(k) ((int)((k) >> 49 & 255) + NK_YEAR_MIN)
+#define K_SUB(k) ((k) & (((uint64_t)1 << 49) - 1))
+static uint64_t kmake(int rep, int flow, int ik, int year, uint64_t sub)
+{
+	return (uint64_t)rep << 60 | (uint64_t)flow << 58 | (uint64_t)ik << 57 |
+	       (uint64_t)(year - NK_YEAR_MIN) << 49 | sub;
+}
+
+/* One exact sum and its row count; in the level check's table, `sum` is
+ * the set of levels seen (bit per LV_*). */
 typedef struct {
-	uint64_t h;
+	uint64_t key;
 	nk_dec sum;
 	uint64_t rows;
-	uint32_t koff;
-	uint16_t klen;
-	uint8_t rep, flow, ik, mask;
-	int32_t year;
 } group;
 
 typedef struct {
@@ -198,39 +210,16 @@ typedef struct {
 	size_t n, cap;
 	uint32_t *slot; /* 0 empty, else group index + 1 */
 	size_t nslot;
-	char *arena;
-	size_t alen, acap;
 } gtab;
-
-static uint64_t ghash(int rep, int year, int flow, int ik, const char *k, size_t n)
-{
-	const uint64_t m = 0x9e3779b97f4a7c15ULL;
-	uint64_t h = ((uint64_t)(uint32_t)year << 24 | (uint64_t)rep << 16 |
-		      (uint64_t)flow << 8 | (uint64_t)ik) * m;
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, k, 8);
-		h = (h ^ w) * m;
-		h ^= h >> 32;
-		k += 8;
-		n -= 8;
-	}
-	uint64_t w = 0;
-	memcpy(&w, k, n);
-	h = (h ^ w ^ (uint64_t)n << 56) * m;
-	return h ^ h >> 29;
-}
 
 static void gtab_grow(gtab *t)
 {
-	if (!t->arena) /* never NULL, so that empty keys compare with memcmp */
-		t->arena = nk_xmalloc(t->acap = 65536);
 	size_t ns = t->nslot ? t->nslot * 2 : 1024;
 	uint32_t *s = calloc(ns, sizeof *s);
 	if (!s)
 		nk_die(1, "out of memory");
 	for (size_t i = 0; i < t->n; i++) {
-		size_t j = t->g[i].h & (ns - 1);
+		size_t j = nk_hash_slot(t->g[i].key, ns);
 		while (s[j])
 			j = (j + 1) & (ns - 1);
 		s[j] = (uint32_t)(i + 1);
@@ -240,57 +229,135 @@ static void gtab_grow(gtab *t)
 	t->nslot = ns;
 }
 
-/* The group for the key, made (sum 0) if new. Returned pointer valid until
- * the next gfind on `t`. */
-static group *gfind(gtab *t, int rep, int year, int flow, int ik, const char *k, size_t n)
+/* The group of `key`, made (sum 0) if new. Valid until the next gfind. */
+static group *gfind(gtab *t, uint64_t key)
 {
-	if (n > 65535)
-		nk_die(1, "a report key longer than 65535 bytes");
-	uint64_t h = ghash(rep, year, flow, ik, k, n);
 	if (t->n * 2 >= t->nslot)
 		gtab_grow(t);
-	size_t j = h & (t->nslot - 1);
-	for (uint32_t s; (s = t->slot[j]); j = (j + 1) & (t->nslot - 1)) {
-		group *g = &t->g[s - 1];
-		if (g->h == h && g->year == year && g->rep == rep && g->flow == flow &&
-		    g->ik == ik && g->klen == n && !memcmp(t->arena + g->koff, k, n))
-			return g;
-	}
+	size_t j = nk_hash_slot(key, t->nslot);
+	for (uint32_t s; (s = t->slot[j]); j = (j + 1) & (t->nslot - 1))
+		if (t->g[s - 1].key == key)
+			return &t->g[s - 1];
 	if (t->n == UINT32_MAX - 1)
 		nk_die(1, "more than 4 billion report groups");
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 1024;
 		t->g = nk_xrealloc(t->g, t->cap * sizeof *t->g);
 	}
-	if (t->alen + n > t->acap) {
-		while (t->alen + n > t->acap)
-			t->acap = t->acap ? t->acap * 2 : 65536;
-		t->arena = nk_xrealloc(t->arena, t->acap);
-	}
-	if (t->alen + n > UINT32_MAX)
-		nk_die(1, "report keys over 4 GB");
-	memcpy(t->arena + t->alen, k, n);
 	group *g = &t->g[t->n];
-	*g = (group){.h = h, .koff = (uint32_t)t->alen, .klen = (uint16_t)n,
-		     .rep = (uint8_t)rep, .flow = (uint8_t)flow, .ik = (uint8_t)ik,
-		     .year = year};
-	t->alen += n;
+	*g = (group){.key = key};
 	t->slot[j] = (uint32_t)++t->n;
 	return g;
 }
 
-static void gtab_free(gtab *t)
-{
-	free(t->g);
-	free(t->slot);
-	free(t->arena);
-}
-
-/* Everything a run adds up: what a partial holds. */
+/* Everything a run adds up: what a partial holds. Sources are numbered in
+ * the order met (for the level check's keys; written as text). */
 typedef struct {
 	gtab sums, guard;
+	char **src;
+	size_t nsrc;
 	uint64_t rows, unknown, off_level;
 } state;
+
+static void state_free(state *S)
+{
+	free(S->sums.g);
+	free(S->sums.slot);
+	free(S->guard.g);
+	free(S->guard.slot);
+	for (size_t i = 0; i < S->nsrc; i++)
+		free(S->src[i]);
+	free(S->src);
+}
+
+static size_t source_no(state *S, const char *p, size_t n)
+{
+	for (size_t i = 0; i < S->nsrc; i++)
+		if (strlen(S->src[i]) == n && !memcmp(S->src[i], p, n))
+			return i;
+	if (S->nsrc == (1u << 24))
+		nk_die(1, "more than %u different sources", 1u << 24);
+	S->src = nk_xrealloc(S->src, (S->nsrc + 1) * sizeof *S->src);
+	S->src[S->nsrc] = nk_xmalloc(n + 1);
+	memcpy(S->src[S->nsrc], p, n);
+	S->src[S->nsrc][n] = 0;
+	return S->nsrc++;
+}
+
+/* ------------------------------------------------------------ report keys */
+
+static const char *const stage_name[] = {
+	"capital", "intermediate", "consumption", "unclassified", "mixed",
+};
+enum { NSTAGE = sizeof stage_name / sizeof *stage_name };
+static const int code_len[R_N] = {[R_CHAPTER] = 2, [R_HS4] = 4, [R_HS6] = 6};
+
+/* The report key of a value (text as in the stream): 0 for empty ('other'),
+ * else the packed key; -1 if the text is not a value of that column. */
+static int64_t sub_parse(int rep, const char *p, size_t n)
+{
+	if (!n)
+		return 0;
+	switch (rep) {
+	case R_PARTNER: {
+		uint32_t c = nk_iso3(p, n);
+		return c == NK_ISO3_BAD ? -1 : (int64_t)c;
+	}
+	case R_SECTION:
+	case R_STAGE: {
+		const char *const *names = rep == R_SECTION ? sec_roman : stage_name;
+		int nn = rep == R_SECTION ? NSEC : NSTAGE;
+		for (int i = 0; i < nn; i++)
+			if (strlen(names[i]) == n && !memcmp(names[i], p, n))
+				return i + 1;
+		return -1;
+	}
+	case R_CHAPTER:
+	case R_HS4:
+	case R_HS6: {
+		if ((int)n != code_len[rep])
+			return -1;
+		int64_t v = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (p[i] < '0' || p[i] > '9')
+				return -1;
+			v = v * 10 + (p[i] - '0');
+		}
+		return v + 1;
+	}
+	}
+	return -1;
+}
+
+/* The text of a report key ("" for 0) into buf (>= 16 bytes). */
+static const char *sub_text(int rep, uint64_t sub, char *buf)
+{
+	buf[0] = 0;
+	if (!sub)
+		return buf;
+	switch (rep) {
+	case R_PARTNER: return nk_iso3_str((uint32_t)sub, buf);
+	case R_SECTION: return sec_roman[sub - 1];
+	case R_STAGE: return stage_name[sub - 1];
+	case R_CHAPTER:
+	case R_HS4:
+	case R_HS6:
+		snprintf(buf, 16, "%0*llu", code_len[rep], (unsigned long long)(sub - 1));
+		return buf;
+	}
+	return buf;
+}
+
+/* Order of report keys in a report: counterparts alphabetically, codes,
+ * sections and stages by number; 'other' (0) last. */
+static uint64_t sub_order(int rep, uint64_t sub)
+{
+	if (!sub)
+		return UINT64_MAX;
+	if (rep == R_PARTNER) /* packed first letter lowest: turn round */
+		return (sub & 0xff) << 16 | (sub & 0xff00) | (sub >> 16 & 0xff);
+	return sub;
+}
 
 /* ------------------------------------------------------------- reading */
 
@@ -300,14 +367,19 @@ typedef struct {
 	const opts *o;
 	nk_tsv *t;
 	size_t ix[C_NBASE];
-	size_t rcol[R_N];    /* per report: its key column */
-	int status, hsrev;   /* hs_status, hs_rev columns or -1 */
-	int section;	     /* section column or -1 (chapter drill-down) */
+	size_t rcol[R_N];  /* per report: its key column */
+	int status, hsrev; /* hs_status, hs_rev columns or -1 */
+	int section;	   /* section column or -1 (chapter drill-down) */
+	uint64_t section_sub;
+	const char *last_src; /* the last source met and its number */
+	size_t last_srclen, last_srcno;
+	char *srcbuf;
 } reader;
 
-static void need(reader *R, size_t *ix, const char *col, const char *what)
+static void need(reader *R, size_t *ix, int c, const char *col, const char *what)
 {
-	int c = nk_tsv_col(R->t, col);
+	if (c < 0)
+		c = nk_tsv_col(R->t, col);
 	if (c < 0)
 		nk_die(1, "%s: missing column '%s' (%s)", R->t->file, col, what);
 	*ix = (size_t)c;
@@ -315,11 +387,14 @@ static void need(reader *R, size_t *ix, const char *col, const char *what)
 
 static void reader_cols(reader *R)
 {
-	static const char *const base[C_NBASE] = {
-		"year", "nk_flow", "counterpart", "source", "hs", "value_usd",
+	int ix[NK_C_N];
+	nk_cols_bind(R->t, 0, ix);
+	static const int base[C_NBASE] = {
+		NK_C_YEAR, NK_C_NK_FLOW, NK_C_COUNTERPART, NK_C_SOURCE, NK_C_HS, NK_C_VALUE_USD,
 	};
 	for (int i = 0; i < C_NBASE; i++)
-		need(R, &R->ix[i], base[i], "every report needs it: run nk-correct first");
+		need(R, &R->ix[i], ix[base[i]], nk_col_name[base[i]],
+		     "every report needs it: run nk-correct first");
 	for (int k = 0; k < R->o->nby; k++) {
 		int r = R->o->by[k];
 		if (!rep_col[r])
@@ -327,15 +402,17 @@ static void reader_cols(reader *R)
 		char what[80];
 		snprintf(what, sizeof what, "report '%s' needs it%s", rep_name[r],
 			 r >= R_SECTION ? ": run nk-normalize-hs first" : "");
-		need(R, &R->rcol[r], rep_col[r], what);
+		need(R, &R->rcol[r], -1, rep_col[r], what);
 	}
 	R->status = nk_tsv_col(R->t, "hs_status");
-	R->hsrev = nk_tsv_col(R->t, "hs_rev");
+	R->hsrev = ix[NK_C_HS_REV];
 	R->section = -1;
 	if (R->o->section) {
 		size_t c;
-		need(R, &c, "section", "--section needs it: run nk-normalize-hs first");
+		need(R, &c, -1, "section", "--section needs it: run nk-normalize-hs first");
 		R->section = (int)c;
+		R->section_sub = (uint64_t)sub_parse(R_SECTION, R->o->section,
+						     strlen(R->o->section));
 	}
 }
 
@@ -362,74 +439,89 @@ static int code_level(const nk_tsv *t, size_t col)
 
 static void add_to(const nk_tsv *t, group *g, nk_dec v)
 {
-	if (__builtin_add_overflow(g->sum, v, &g->sum))
+	if (nk_dec_add(g->sum, v, &g->sum) != NK_DEC_OK)
 		nk_die_at(t->file, t->line, "value_usd",
 			  "the sum leaves the exact range (+-9.2e15)", NULL, 0);
 	g->rows++;
+}
+
+/* The report key of row field `col`, checked. */
+static uint64_t row_sub(const reader *R, int rep, size_t col)
+{
+	static const char *const what[R_N] = {
+		[R_PARTNER] = "not an ISO3 code",
+		[R_SECTION] = "not an HS section (I..XXI)",
+		[R_CHAPTER] = "not a 2-digit chapter",
+		[R_HS4] = "not a 4-digit heading",
+		[R_HS6] = "not a 6-digit subheading",
+		[R_STAGE] = "not a stage (capital, intermediate, consumption, "
+			    "unclassified, mixed)",
+	};
+	nk_str s = R->t->f[col];
+	int64_t sub = sub_parse(rep, s.p, s.n);
+	if (sub < 0)
+		nk_tsv_die(R->t, col, what[rep]);
+	return (uint64_t)sub;
 }
 
 static void read_row(reader *R, state *S)
 {
 	const nk_tsv *t = R->t;
 	const nk_str *f = t->f;
-	int64_t year;
-	if (nk_int_parse(f[R->ix[C_YEAR]].p, f[R->ix[C_YEAR]].n, &year) || year < 1900 ||
-	    year > 2100)
-		nk_tsv_die(t, R->ix[C_YEAR], "not a year (1900..2100)");
-	nk_str fl = f[R->ix[C_FLOW]];
-	if (fl.n != 1 || (fl.p[0] != 'X' && fl.p[0] != 'M'))
-		nk_tsv_die(t, R->ix[C_FLOW], "not a DPRK flow (X or M)");
-	int flow = fl.p[0] == 'M';
+	int year = nk_row_year(t, R->ix[C_YEAR]);
+	int flow = F_UNKNOWN; /* an empty nk_flow: direction not known */
+	if (f[R->ix[C_FLOW]].n)
+		flow = nk_row_nkflow(t, R->ix[C_FLOW]) == NK_NKFLOW_X ? F_X : F_M;
 	nk_dec v;
-	int rc = nk_dec_parse(f[R->ix[C_VALUE]].p, f[R->ix[C_VALUE]].n, &v);
-	if (rc != NK_DEC_OK && rc != NK_DEC_EMPTY)
-		nk_tsv_die(t, R->ix[C_VALUE], nk_dec_strerror(rc));
+	int known = nk_row_num(t, R->ix[C_VALUE], &v);
 	nk_str src = f[R->ix[C_SOURCE]];
 	int added = str_is(src, "rule"), ik = str_is(src, "mou");
 	int lv = code_level(t, R->ix[C_HS]);
+	uint32_t cp = nk_row_iso3(t, R->ix[C_CP]);
 	S->rows++;
 	if (!added) {
 		if (R->o->level != LV_ANY && lv != R->o->level) {
 			S->off_level++;
 			return;
 		}
-		/* the level check: key source TAB counterpart */
-		nk_str cp = f[R->ix[C_CP]];
-		char k[256];
-		if (src.n + 1 + cp.n > sizeof k)
-			nk_tsv_die(t, R->ix[C_SOURCE], "source and counterpart too long");
-		memcpy(k, src.p, src.n);
-		k[src.n] = '\t';
-		memcpy(k + src.n + 1, cp.p, cp.n);
-		gfind(&S->guard, 0, (int)year, flow, 0, k, src.n + 1 + cp.n)->mask |=
-			(uint8_t)(1u << lv);
+		if (src.n != R->last_srclen || memcmp(src.p, R->last_src, src.n)) {
+			R->last_srcno = source_no(S, src.p, src.n);
+			R->last_src = S->src[R->last_srcno];
+			R->last_srclen = src.n;
+		}
+		gfind(&S->guard, kmake(R_GUARD, flow, 0, year,
+				       (uint64_t)R->last_srcno << 24 | cp))->sum |= 1 << lv;
 	}
-	if (rc == NK_DEC_EMPTY) {
+	if (!known) {
 		S->unknown++;
 		return;
 	}
 	for (int i = 0; i < R->o->nby; i++) {
 		int r = R->o->by[i];
-		nk_str key = {"", 0};
-		if (rep_col[r])
-			key = f[R->rcol[r]];
-		if (r == R_CHAPTER && R->section >= 0 && !str_is(f[R->section], R->o->section))
+		uint64_t sub = 0;
+		if (r == R_PARTNER)
+			sub = cp;
+		else if (rep_col[r])
+			sub = row_sub(R, r, R->rcol[r]);
+		if (r == R_CHAPTER && R->section >= 0 &&
+		    row_sub(R, R_SECTION, (size_t)R->section) != R->section_sub)
 			continue;
 		/* a code checked and not found in its revision is 'other'; one
 		 * that could not be checked (no hs_rev, as on rows rules add)
 		 * keeps its code */
 		if ((r == R_HS4 || r == R_HS6) && R->status >= 0 && R->hsrev >= 0 &&
 		    f[R->hsrev].n && str_is(f[R->status], "unknown"))
-			key.n = 0;
-		add_to(t, gfind(&S->sums, r, (int)year, flow, ik, key.p, key.n), v);
+			sub = 0;
+		add_to(t, gfind(&S->sums, kmake(r, flow, ik, year, sub)), v);
 	}
 }
 
 static void read_stream(const opts *o, char **paths, int npaths, state *S)
 {
-	reader R = {.o = o};
+	reader R = {.o = o, .last_src = ""};
 	R.t = nk_tsv_open(paths, npaths);
 	reader_cols(&R);
+	R.last_srclen = (size_t)-1;
 	nk_progress_start(o->co.quiet);
 	while (nk_tsv_next(R.t)) {
 		read_row(&R, S);
@@ -447,41 +539,315 @@ static void levels_text(unsigned mask, char *buf, size_t n)
 	for (int l = 0; l < LV_ANY; l++)
 		if (mask & 1u << l) {
 			size_t k = strlen(buf);
-			snprintf(buf + k, n - k, "%s%s", k ? ", " : "", lv_name[l]);
+			snprintf(buf + k, n - k, "%s%s", k ? "," : "", lv_name[l]);
 		}
 }
 
-static int gcmp_guard(const void *a, const void *b);
-static const gtab *sort_tab; /* for qsort's comparators */
+static const char *const flow_letter[3] = {"X", "M", ""};
+
+/* The level check's keys in the order of their text: source, counterpart,
+ * year, flow (the same for any row order and any split into partials). */
+static const state *sort_state;
+static int guard_cmp(const void *a, const void *b)
+{
+	uint64_t x = (*(const group *const *)a)->key, y = (*(const group *const *)b)->key;
+	int c = strcmp(sort_state->src[K_SUB(x) >> 24], sort_state->src[K_SUB(y) >> 24]);
+	if (c)
+		return c;
+	uint64_t cx = sub_order(R_PARTNER, K_SUB(x) & 0xffffff);
+	uint64_t cy = sub_order(R_PARTNER, K_SUB(y) & 0xffffff);
+	if (cx != cy)
+		return cx < cy ? -1 : 1;
+	if (K_YEAR(x) != K_YEAR(y))
+		return K_YEAR(x) < K_YEAR(y) ? -1 : 1;
+	return (K_FLOW(x) > K_FLOW(y)) - (K_FLOW(x) < K_FLOW(y));
+}
+
+static const group **guard_sorted(const state *S)
+{
+	const group **v = nk_xmalloc((S->guard.n + 1) * sizeof *v);
+	for (size_t i = 0; i < S->guard.n; i++)
+		v[i] = &S->guard.g[i];
+	sort_state = S;
+	qsort(v, S->guard.n, sizeof *v, guard_cmp);
+	return v;
+}
 
 /* Several levels in one source, counterpart, year and flow: the first such
  * (in sorted order, so the message is the same for any row order) stops the
  * run. */
 static void check_levels(const state *S)
 {
-	size_t n = 0;
-	const group **v = nk_xmalloc((S->guard.n + 1) * sizeof *v);
+	const group **v = guard_sorted(S);
+	size_t bad = 0, first = 0;
 	for (size_t i = 0; i < S->guard.n; i++) {
-		unsigned m = S->guard.g[i].mask;
-		if (m & (m - 1))
-			v[n++] = &S->guard.g[i];
+		uint64_t m = (uint64_t)v[i]->sum;
+		if (m & (m - 1) && !bad++)
+			first = i;
 	}
-	if (!n) {
-		free(v);
-		return;
+	if (bad) {
+		uint64_t k = v[first]->key;
+		char lv[64], cp[16];
+		levels_text((unsigned)v[first]->sum, lv, sizeof lv);
+		nk_iso3_str((uint32_t)(K_SUB(k) & 0xffffff), cp);
+		const char *fl = flow_letter[K_FLOW(k)];
+		nk_die(1, "counterpart '%s', %d, nk_flow '%s', source '%s' has rows at "
+			  "several levels (%s): summing them counts the trade twice; pick "
+			  "one with --level (%zu counterpart-year-flows so in all)",
+		       cp, K_YEAR(k), fl, S->src[K_SUB(k) >> 24], lv, bad);
 	}
-	sort_tab = &S->guard;
-	qsort(v, n, sizeof *v, gcmp_guard);
-	const group *g = v[0];
-	const char *k = S->guard.arena + g->koff;
-	const char *tab = memchr(k, '\t', g->klen);
-	int sl = (int)(tab - k), cl = (int)(g->klen - (size_t)sl - 1);
-	char lv[64];
-	levels_text(g->mask, lv, sizeof lv);
-	nk_die(1, "counterpart '%.*s', %d, nk_flow %c, source '%.*s' has rows at several "
-		  "levels (%s): summing them counts the trade twice; pick one with "
-		  "--level (%zu counterpart-year-flows so in all)",
-	       cl, tab + 1, (int)g->year, g->flow ? 'M' : 'X', sl, k, lv, n);
+	free(v);
+}
+
+/* ------------------------------------------------------------- partials */
+
+/* A partial is the state as text: a version line, the options that shape
+ * the sums, then one line per sum, per level-check key and per counter.
+ * Sums are exact, so adding partials gives the sums of one run. */
+#define PARTIAL_VERSION "nk-summarize partial 1 (nktrade " NK_VERSION ")"
+
+static void by_text(const opts *o, char *buf, size_t n)
+{
+	buf[0] = 0;
+	for (int i = 0; i < o->nby; i++) {
+		size_t k = strlen(buf);
+		snprintf(buf + k, n - k, "%s%s", i ? "," : "", rep_name[o->by[i]]);
+	}
+}
+
+/* Sums by report, year, key (in the report's order), flow, inter-Korean. */
+static int sum_cmp(const void *a, const void *b)
+{
+	uint64_t x = (*(const group *const *)a)->key, y = (*(const group *const *)b)->key;
+	if (K_REP(x) != K_REP(y))
+		return K_REP(x) < K_REP(y) ? -1 : 1;
+	if (K_YEAR(x) != K_YEAR(y))
+		return K_YEAR(x) < K_YEAR(y) ? -1 : 1;
+	uint64_t ox = sub_order(K_REP(x), K_SUB(x)), oy = sub_order(K_REP(y), K_SUB(y));
+	if (ox != oy)
+		return ox < oy ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+static void write_partial(const opts *o, const state *S, nk_out *out)
+{
+	char b[256];
+	nk_out_cstr(out, PARTIAL_VERSION "\n");
+	by_text(o, b, sizeof b);
+	nk_out_cstr(out, "option\tby\t");
+	nk_out_cstr(out, b);
+	nk_out_cstr(out, "\noption\tlevel\t");
+	nk_out_cstr(out, lv_name[o->level]);
+	nk_out_cstr(out, "\noption\tsection\t");
+	nk_out_cstr(out, o->section ? o->section : "");
+	nk_out_cstr(out, "\n");
+	const group **v = nk_xmalloc((S->sums.n + 1) * sizeof *v);
+	for (size_t i = 0; i < S->sums.n; i++)
+		v[i] = &S->sums.g[i];
+	qsort(v, S->sums.n, sizeof *v, sum_cmp);
+	for (size_t i = 0; i < S->sums.n; i++) {
+		uint64_t k = v[i]->key;
+		int r = K_REP(k);
+		char kb[16];
+		snprintf(b, sizeof b, "sum\t%s\t%d\t%s\t%d\t%s\t", rep_name[r], K_YEAR(k),
+			 flow_letter[K_FLOW(k)], K_IK(k), sub_text(r, K_SUB(k), kb));
+		nk_out_cstr(out, b);
+		nk_out_dec(out, v[i]->sum);
+		nk_out_byte(out, '\t');
+		nk_out_int(out, (int64_t)v[i]->rows);
+		nk_out_byte(out, '\n');
+	}
+	free(v);
+	v = guard_sorted(S);
+	for (size_t i = 0; i < S->guard.n; i++) {
+		uint64_t k = v[i]->key;
+		char cp[16], lv[64];
+		nk_iso3_str((uint32_t)(K_SUB(k) & 0xffffff), cp);
+		levels_text((unsigned)v[i]->sum, lv, sizeof lv);
+		nk_out_cstr(out, "levels\t");
+		nk_out_cstr(out, S->src[K_SUB(k) >> 24]);
+		snprintf(b, sizeof b, "\t%s\t%d\t%s\t%s\n", cp, K_YEAR(k),
+			 flow_letter[K_FLOW(k)], lv);
+		nk_out_cstr(out, b);
+	}
+	free(v);
+	snprintf(b, sizeof b, "count\trows\t%llu\ncount\tunknown_value\t%llu\n"
+			      "count\toff_level\t%llu\n",
+		 (unsigned long long)S->rows, (unsigned long long)S->unknown,
+		 (unsigned long long)S->off_level);
+	nk_out_cstr(out, b);
+}
+
+/* Split a partial's line on TABs into at most `max` fields; returns the
+ * count (max + 1 if there are more). */
+static size_t split(char *p, size_t n, nk_str *f, size_t max)
+{
+	size_t k = 0;
+	const char *s = p, *e = p + n;
+	for (;;) {
+		const char *t = memchr(s, '\t', (size_t)(e - s));
+		if (k == max)
+			return max + 1;
+		f[k++] = (nk_str){s, (size_t)((t ? t : e) - s)};
+		if (!t)
+			return k;
+		s = t + 1;
+	}
+}
+
+static int parse_u64(nk_str s, uint64_t *v)
+{
+	int64_t x;
+	if (nk_int_parse(s.p, s.n, &x) || x < 0)
+		return 0;
+	*v = (uint64_t)x;
+	return 1;
+}
+
+/* Read one partial into S. The first one sets the options (o->by, level,
+ * section unless given on the command line); every other must agree. */
+static void read_partial(opts *o, state *S, const char *path, int first, char *by0)
+{
+	nk_in *in = nk_in_open(path);
+	const char *name = nk_in_name(in);
+	const char *line;
+	size_t len;
+	nk_str f[8];
+	char b[512];
+#define PDIE(...)                                                                   \
+	do {                                                                        \
+		snprintf(b, sizeof b, __VA_ARGS__);                                 \
+		nk_die_at(name, nk_in_lineno(in), NULL, b, NULL, 0);                 \
+	} while (0)
+	if (!nk_in_line(in, &line, &len) || len != strlen(PARTIAL_VERSION) ||
+	    memcmp(line, PARTIAL_VERSION, len)) {
+		if (len > 13 && !memcmp(line, "nk-summarize ", 13))
+			PDIE("a partial of another version (this is '%s')", PARTIAL_VERSION);
+		PDIE("not an nk-summarize partial (no '%s' line): give --merge the "
+		     "files of --partial", PARTIAL_VERSION);
+	}
+	static const char *const optname[] = {"by", "level", "section"};
+	for (int i = 0; i < 3; i++) {
+		char *mline;
+		if (!nk_in_line(in, &line, &len))
+			PDIE("cut short: no option '%s'", optname[i]);
+		mline = nk_xmalloc(len + 1);
+		memcpy(mline, line, len);
+		mline[len] = 0;
+		size_t nf = split(mline, len, f, 3);
+		if (nf != 3 || !str_is(f[0], "option") || !str_is(f[1], optname[i])) {
+			free(mline);
+			PDIE("expected the line 'option TAB %s TAB ...'", optname[i]);
+		}
+		char v[128];
+		snprintf(v, sizeof v, "%.*s", (int)f[2].n, f[2].p);
+		free(mline);
+		if (i == 0) {
+			if (first && !o->nby) {
+				char w[128];
+				memcpy(w, v, sizeof w);
+				for (char *t = strtok(w, ","); t; t = strtok(NULL, ",")) {
+					int r = lookup(t, rep_name, R_N);
+					if (r < 0 || o->byset & 1u << r)
+						PDIE("not a report set: '%s'", v);
+					o->by[o->nby++] = r;
+					o->byset |= 1u << r;
+				}
+			}
+			if (first)
+				by_text(o, by0, 128);
+			if (strcmp(v, by0))
+				PDIE("a partial of --by %s, not of --by %s: made with another "
+				     "report set", v, by0);
+		} else if (i == 1) {
+			int l = lookup(v, lv_name, LV_ANY + 1);
+			if (first && o->level == LV_ANY && l >= 0)
+				o->level = l;
+			if (l != o->level)
+				PDIE("a partial made with --level %s, not %s", v, lv_name[o->level]);
+		} else {
+			if (first && !o->section && *v) {
+				int s = lookup(v, sec_roman, NSEC);
+				if (s < 0)
+					PDIE("not a section: '%s'", v);
+				o->section = sec_roman[s];
+			}
+			if (strcmp(v, o->section ? o->section : ""))
+				PDIE("a partial made with --section '%s', not '%s'", v,
+				     o->section ? o->section : "");
+		}
+	}
+	char *buf = NULL;
+	size_t cap = 0;
+	while (nk_in_line(in, &line, &len)) {
+		if (len + 1 > cap)
+			buf = nk_xrealloc(buf, cap = len + 1);
+		memcpy(buf, line, len);
+		size_t nf = split(buf, len, f, 8);
+		if (str_is(f[0], "sum")) {
+			int r = -1;
+			for (int i = 0; i < o->nby; i++)
+				if (str_is(f[1], rep_name[o->by[i]]))
+					r = o->by[i];
+			int y = nk_year_parse(f[2].p, f[2].n);
+			int fl = f[3].n == 0 ? F_UNKNOWN : str_is(f[3], "X") ? F_X
+							: str_is(f[3], "M") ? F_M : -1;
+			int64_t sub = r < 0 ? -1 : rep_col[r] ? sub_parse(r, f[5].p, f[5].n)
+							    : f[5].n ? -1 : 0;
+			nk_dec v;
+			uint64_t rows;
+			if (nf != 8 || r < 0 || y < 0 || fl < 0 || !(str_is(f[4], "0") || str_is(f[4], "1")) ||
+			    sub < 0 || nk_num_parse(f[6].p, f[6].n, &v) != NK_DEC_OK ||
+			    !parse_u64(f[7], &rows))
+				PDIE("not a sum line of this partial's reports");
+			group *g = gfind(&S->sums, kmake(r, fl, f[4].p[0] == '1', y, (uint64_t)sub));
+			if (nk_dec_add(g->sum, v, &g->sum) != NK_DEC_OK)
+				PDIE("the sum leaves the exact range (+-9.2e15)");
+			g->rows += rows;
+		} else if (str_is(f[0], "levels")) {
+			if (nf != 6)
+				PDIE("not a levels line");
+			int y = nk_year_parse(f[3].p, f[3].n);
+			int fl = f[4].n == 0 ? F_UNKNOWN : str_is(f[4], "X") ? F_X
+							: str_is(f[4], "M") ? F_M : -1;
+			uint32_t cp = nk_iso3(f[2].p, f[2].n);
+			unsigned mask = 0;
+			char lv[64];
+			snprintf(lv, sizeof lv, "%.*s", (int)f[5].n, f[5].p);
+			for (char *t = strtok(lv, ","); t; t = strtok(NULL, ",")) {
+				int l = lookup(t, lv_name, LV_ANY);
+				mask |= l < 0 ? 1u << 31 : 1u << l;
+			}
+			if (y < 0 || fl < 0 || cp == NK_ISO3_BAD || !mask || mask >> 31)
+				PDIE("not a levels line");
+			size_t sn = source_no(S, f[1].p, f[1].n);
+			gfind(&S->guard, kmake(R_GUARD, fl, 0, y, (uint64_t)sn << 24 | cp))->sum |=
+				mask;
+		} else if (str_is(f[0], "count")) {
+			if (nf != 3)
+				PDIE("not a count line");
+			uint64_t v, *c = str_is(f[1], "rows") ? &S->rows
+				       : str_is(f[1], "unknown_value") ? &S->unknown
+				       : str_is(f[1], "off_level") ? &S->off_level : NULL;
+			if (!c || !parse_u64(f[2], &v))
+				PDIE("not a count line");
+			*c += v;
+		} else {
+			PDIE("not a line of a partial (sum, levels or count)");
+		}
+	}
+#undef PDIE
+	free(buf);
+	nk_in_close(in);
+}
+
+static void read_partials(opts *o, char **paths, int n, state *S)
+{
+	char by0[128];
+	for (int i = 0; i < n; i++)
+		nk_in_check(paths[i]);
+	for (int i = 0; i < n; i++)
+		read_partial(o, S, paths[i], i == 0, by0);
 }
 
 /* ---------------------------------------------------------------- tables */
@@ -547,61 +913,28 @@ static char *pct_text(nk_dec num, nk_dec den)
 	return nk_xstrdup(b);
 }
 
-/* A key as read (contract-escaped) as its text; an invalid escape stays as
- * written. */
-static char *str_text(const char *p, size_t n)
-{
-	char *s = nk_xmalloc(n + 1);
-	size_t k = nk_unescape(p, n, s);
-	if (k == (size_t)-1) {
-		memcpy(s, p, n);
-		k = n;
-	}
-	s[k] = 0;
-	return s;
-}
-
 static nk_dec dadd(nk_dec a, nk_dec b)
 {
 	nk_dec r;
-	if (__builtin_add_overflow(a, b, &r))
+	if (nk_dec_add(a, b, &r) != NK_DEC_OK)
 		nk_die(1, "a report total leaves the exact range (+-9.2e15)");
 	return r;
 }
 
 static const char *const flow_name[3] = {"exports", "imports", "total"};
 
-/* The groups of report `rep`, sorted by year, key, flow, ik. */
+/* The sums of report `rep` sorted by year, then key (in the report's
+ * order), flow, inter-Korean. */
+static int sort_rep;
 static int gcmp(const void *a, const void *b)
 {
-	const group *x = *(const group *const *)a, *y = *(const group *const *)b;
-	if (x->rep != y->rep)
-		return x->rep < y->rep ? -1 : 1;
-	if (x->year != y->year)
-		return x->year < y->year ? -1 : 1;
-	size_t n = x->klen < y->klen ? x->klen : y->klen;
-	int c = memcmp(sort_tab->arena + x->koff, sort_tab->arena + y->koff, n);
-	if (c)
-		return c;
-	if (x->klen != y->klen)
-		return x->klen < y->klen ? -1 : 1;
-	if (x->flow != y->flow)
-		return x->flow < y->flow ? -1 : 1;
-	return (x->ik > y->ik) - (x->ik < y->ik);
-}
-
-static int gcmp_guard(const void *a, const void *b)
-{
-	const group *x = *(const group *const *)a, *y = *(const group *const *)b;
-	size_t n = x->klen < y->klen ? x->klen : y->klen;
-	int c = memcmp(sort_tab->arena + x->koff, sort_tab->arena + y->koff, n);
-	if (c)
-		return c;
-	if (x->klen != y->klen)
-		return x->klen < y->klen ? -1 : 1;
-	if (x->year != y->year)
-		return x->year < y->year ? -1 : 1;
-	return (x->flow > y->flow) - (x->flow < y->flow);
+	uint64_t x = (*(const group *const *)a)->key, y = (*(const group *const *)b)->key;
+	if (K_YEAR(x) != K_YEAR(y))
+		return K_YEAR(x) < K_YEAR(y) ? -1 : 1;
+	uint64_t ox = sub_order(sort_rep, K_SUB(x)), oy = sub_order(sort_rep, K_SUB(y));
+	if (ox != oy)
+		return ox < oy ? -1 : 1;
+	return (x > y) - (x < y);
 }
 
 static const group **groups_of(const gtab *t, int rep, size_t *n)
@@ -609,36 +942,41 @@ static const group **groups_of(const gtab *t, int rep, size_t *n)
 	const group **v = nk_xmalloc((t->n + 1) * sizeof *v);
 	*n = 0;
 	for (size_t i = 0; i < t->n; i++)
-		if (rep < 0 || t->g[i].rep == rep)
+		if (K_REP(t->g[i].key) == rep)
 			v[(*n)++] = &t->g[i];
-	sort_tab = t;
+	sort_rep = rep;
 	qsort(v, *n, sizeof *v, gcmp);
 	return v;
 }
 
-/* year: one line per year. [flow][ik] sums. */
+/* year: one line per year. Trade of unknown direction (an empty nk_flow,
+ * MOU years with totals only) is in total, not in exports or imports. */
 static void table_year(const state *S, table *T)
 {
 	static const char *const col[] = {
 		"year", "exports", "imports", "total", "balance", "deficit_pct", "yoy_pct",
 		"interkorean", "interkorean_pct", "exports_excl_ik", "imports_excl_ik",
 		"total_excl_ik", "balance_excl_ik", "deficit_pct_excl_ik", "yoy_pct_excl_ik",
+		"unknown_flow",
 	};
-	static const unsigned char num[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-	*T = (table){.name = "year", .ncol = 15, .col = col, .num = num};
+	enum { NC = sizeof col / sizeof *col };
+	static const unsigned char num[NC] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+	*T = (table){.name = "year", .ncol = NC, .col = col, .num = num};
 	size_t n;
 	const group **v = groups_of(&S->sums, R_YEAR, &n);
 	int prev_year = 0;
 	nk_dec prev[2] = {0, 0};
 	for (size_t i = 0; i < n;) {
-		int y = v[i]->year;
-		nk_dec s[2][2] = {{0, 0}, {0, 0}};
-		for (; i < n && v[i]->year == y; i++)
-			s[v[i]->flow][v[i]->ik] = v[i]->sum;
-		nk_dec ex = dadd(s[0][0], s[0][1]), im = dadd(s[1][0], s[1][1]);
-		nk_dec tot = dadd(ex, im), ik = dadd(s[0][1], s[1][1]);
-		nk_dec tot0 = dadd(s[0][0], s[1][0]);
-		char *c[15] = {
+		int y = K_YEAR(v[i]->key);
+		nk_dec s[3][2] = {{0, 0}, {0, 0}, {0, 0}}; /* [flow][ik] */
+		for (; i < n && K_YEAR(v[i]->key) == y; i++)
+			s[K_FLOW(v[i]->key)][K_IK(v[i]->key)] = v[i]->sum;
+		nk_dec ex = dadd(s[F_X][0], s[F_X][1]), im = dadd(s[F_M][0], s[F_M][1]);
+		nk_dec unk = dadd(s[F_UNKNOWN][0], s[F_UNKNOWN][1]);
+		nk_dec tot = dadd(dadd(ex, im), unk);
+		nk_dec ik = dadd(dadd(s[F_X][1], s[F_M][1]), s[F_UNKNOWN][1]);
+		nk_dec tot0 = dadd(dadd(s[F_X][0], s[F_M][0]), s[F_UNKNOWN][0]);
+		char *c[NC] = {
 			int_text(y),
 			dec_text(ex),
 			dec_text(im),
@@ -648,12 +986,13 @@ static void table_year(const state *S, table *T)
 			prev_year == y - 1 ? pct_text(dadd(tot, -prev[0]), prev[0]) : nk_xstrdup(""),
 			dec_text(ik),
 			pct_text(ik, tot),
-			dec_text(s[0][0]),
-			dec_text(s[1][0]),
+			dec_text(s[F_X][0]),
+			dec_text(s[F_M][0]),
 			dec_text(tot0),
-			dec_text(dadd(s[0][0], -s[1][0])),
-			pct_text(dadd(s[1][0], -s[0][0]), s[0][0]),
+			dec_text(dadd(s[F_X][0], -s[F_M][0])),
+			pct_text(dadd(s[F_M][0], -s[F_X][0]), s[F_X][0]),
 			prev_year == y - 1 ? pct_text(dadd(tot0, -prev[1]), prev[1]) : nk_xstrdup(""),
+			dec_text(unk),
 		};
 		trow(T, c);
 		prev_year = y;
@@ -666,9 +1005,8 @@ static void table_year(const state *S, table *T)
 /* partner: per year and flow (exports, imports, total), counterparts by
  * value (largest first, then by code), --top N then 'other'. */
 typedef struct {
-	const char *k;
-	size_t kn;
-	nk_dec v[3][2]; /* [flow][ik] */
+	uint64_t sub;
+	nk_dec v[3][2]; /* [exports, imports, total][ik] */
 	unsigned has;	/* flows present */
 } cpart;
 
@@ -680,9 +1018,26 @@ static int cpcmp(const void *a, const void *b)
 	nk_dec vy = dadd(y->v[cp_flow][0], y->v[cp_flow][1]);
 	if (vx != vy)
 		return vx > vy ? -1 : 1;
-	size_t n = x->kn < y->kn ? x->kn : y->kn;
-	int c = memcmp(x->k, y->k, n);
-	return c ? c : (x->kn > y->kn) - (x->kn < y->kn);
+	uint64_t ox = sub_order(R_PARTNER, x->sub), oy = sub_order(R_PARTNER, y->sub);
+	return (ox > oy) - (ox < oy);
+}
+
+/* Fold a year's sums of one key: [flow][ik] with unknown-direction trade
+ * in total only. */
+static void fold(const group *const *v, size_t *i, size_t n, nk_dec out[3][2], unsigned *has)
+{
+	uint64_t k0 = v[*i]->key;
+	for (; *i < n && K_YEAR(v[*i]->key) == K_YEAR(k0) &&
+	       K_SUB(v[*i]->key) == K_SUB(k0); (*i)++) {
+		uint64_t k = v[*i]->key;
+		int fl = K_FLOW(k), ik = K_IK(k);
+		if (fl != F_UNKNOWN) {
+			out[fl][ik] = dadd(out[fl][ik], v[*i]->sum);
+			*has |= 1u << fl;
+		}
+		out[2][ik] = dadd(out[2][ik], v[*i]->sum);
+		*has |= 4u;
+	}
 }
 
 static void table_partner(const state *S, const opts *o, table *T)
@@ -697,20 +1052,11 @@ static void table_partner(const state *S, const opts *o, table *T)
 	const group **v = groups_of(&S->sums, R_PARTNER, &n);
 	cpart *cp = nk_xmalloc((n + 1) * sizeof *cp);
 	for (size_t i = 0; i < n;) {
-		int y = v[i]->year;
+		int y = K_YEAR(v[i]->key);
 		size_t m = 0;
-		/* one cpart per counterpart of the year (groups sorted by key) */
-		for (; i < n && v[i]->year == y; m++) {
-			const group *g = v[i];
-			cpart *c = &cp[m];
-			*c = (cpart){.k = S->sums.arena + g->koff, .kn = g->klen};
-			for (; i < n && v[i]->year == y && v[i]->klen == c->kn &&
-			       !memcmp(S->sums.arena + v[i]->koff, c->k, c->kn); i++) {
-				c->v[v[i]->flow][v[i]->ik] = v[i]->sum;
-				c->has |= 1u << v[i]->flow | 4u;
-			}
-			for (int ik = 0; ik < 2; ik++)
-				c->v[2][ik] = dadd(c->v[0][ik], c->v[1][ik]);
+		for (; i < n && K_YEAR(v[i]->key) == y; m++) {
+			cp[m] = (cpart){.sub = K_SUB(v[i]->key)};
+			fold(v, &i, n, cp[m].v, &cp[m].has);
 		}
 		for (int f = 0; f < 3; f++) {
 			nk_dec tot[2] = {0, 0};
@@ -733,11 +1079,12 @@ static void table_partner(const state *S, const opts *o, table *T)
 				}
 				rank++;
 				int only_ik = cp[j].v[f][0] == 0 && cp[j].v[f][1] != 0;
+				char kb[16];
 				char *c[8] = {
 					int_text(y),
 					nk_xstrdup(flow_name[f]),
 					int_text(rank),
-					str_text(cp[j].k, cp[j].kn),
+					nk_xstrdup(sub_text(R_PARTNER, cp[j].sub, kb)),
 					dec_text(val),
 					pct_text(val, all),
 					dec_text(cp[j].v[f][0]),
@@ -760,98 +1107,46 @@ static void table_partner(const state *S, const opts *o, table *T)
 	free(v);
 }
 
-/* The order of a key in a dimension report: sections by number, stages in
- * the order of the README, codes as text; 'other' ("") last. */
-static const char *const stage_order[] = {
-	"capital", "intermediate", "consumption", "unclassified", "mixed",
-};
-static int dim_rank(int rep, const char *k, size_t n)
-{
-	if (!n)
-		return 1000;
-	char b[16];
-	if (n >= sizeof b)
-		return 999;
-	memcpy(b, k, n);
-	b[n] = 0;
-	if (rep == R_SECTION) {
-		int i = lookup(b, sec_roman, NSEC);
-		return i < 0 ? 999 : i;
-	}
-	if (rep == R_STAGE) {
-		int i = lookup(b, stage_order, 5);
-		return i < 0 ? 999 : i;
-	}
-	return 0;
-}
-
-typedef struct {
-	const char *k;
-	size_t kn;
-	int rank;
-	nk_dec v[3];
-	unsigned has;
-} dkey;
-
-static int dkcmp(const void *a, const void *b)
-{
-	const dkey *x = a, *y = b;
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	size_t n = x->kn < y->kn ? x->kn : y->kn;
-	int c = memcmp(x->k, y->k, n);
-	return c ? c : (x->kn > y->kn) - (x->kn < y->kn);
-}
-
 /* section, chapter, hs4, hs6, stage: per year and flow, one line per key
- * and always an 'other' line, so the lines add up to the year's total. */
+ * and an 'other' line (0 if none; not in a --section drill-down), so the
+ * lines add up to the year's total. */
 static void table_dim(const state *S, const opts *o, int rep, table *T)
 {
 	static const char *col[R_N][5];
 	static const unsigned char num[] = {1, 0, 0, 1, 1};
-	const char *kc = rep == R_CHAPTER ? "chapter" : rep_name[rep];
 	col[rep][0] = "year";
 	col[rep][1] = "flow";
-	col[rep][2] = kc;
+	col[rep][2] = rep == R_CHAPTER ? "chapter" : rep_name[rep];
 	col[rep][3] = "value_usd";
 	col[rep][4] = "share_pct";
 	*T = (table){.name = rep_name[rep], .ncol = 5, .col = col[rep], .num = num};
 	size_t n;
 	const group **v = groups_of(&S->sums, rep, &n);
-	dkey *dk = nk_xmalloc((n + 2) * sizeof *dk);
+	cpart *dk = nk_xmalloc((n + 2) * sizeof *dk);
 	for (size_t i = 0; i < n;) {
-		int y = v[i]->year;
+		int y = K_YEAR(v[i]->key);
 		size_t m = 0;
-		int have_other = 0;
-		for (; i < n && v[i]->year == y; m++) {
-			const group *g = v[i];
-			dkey *d = &dk[m];
-			*d = (dkey){.k = S->sums.arena + g->koff, .kn = g->klen};
-			d->rank = dim_rank(rep, d->k, d->kn);
-			have_other |= d->kn == 0;
-			for (; i < n && v[i]->year == y && v[i]->klen == d->kn &&
-			       !memcmp(S->sums.arena + v[i]->koff, d->k, d->kn); i++) {
-				d->v[v[i]->flow] = dadd(d->v[v[i]->flow], v[i]->sum);
-				d->has |= 1u << v[i]->flow | 4u;
-			}
-			d->v[2] = dadd(d->v[0], d->v[1]);
+		for (; i < n && K_YEAR(v[i]->key) == y; m++) {
+			dk[m] = (cpart){.sub = K_SUB(v[i]->key)};
+			fold(v, &i, n, dk[m].v, &dk[m].has);
 		}
-		if (!have_other && !(rep == R_CHAPTER && o->section))
-			dk[m++] = (dkey){.k = "", .kn = 0, .rank = 1000, .has = 7};
-		qsort(dk, m, sizeof *dk, dkcmp);
+		if ((!m || dk[m - 1].sub) && !(rep == R_CHAPTER && o->section))
+			dk[m++] = (cpart){.sub = 0, .has = 7}; /* 'other' sorts last */
 		for (int f = 0; f < 3; f++) {
 			nk_dec tot = 0;
 			for (size_t j = 0; j < m; j++)
-				tot = dadd(tot, dk[j].v[f]);
+				tot = dadd(tot, dadd(dk[j].v[f][0], dk[j].v[f][1]));
 			for (size_t j = 0; j < m; j++) {
-				if (!(dk[j].has & 1u << f) && dk[j].kn)
+				if (!(dk[j].has & 1u << f) && dk[j].sub)
 					continue;
+				nk_dec val = dadd(dk[j].v[f][0], dk[j].v[f][1]);
+				char kb[16];
 				char *c[5] = {
 					int_text(y),
 					nk_xstrdup(flow_name[f]),
-					dk[j].kn ? str_text(dk[j].k, dk[j].kn) : nk_xstrdup("other"),
-					dec_text(dk[j].v[f]),
-					pct_text(dk[j].v[f], tot),
+					nk_xstrdup(dk[j].sub ? sub_text(rep, dk[j].sub, kb) : "other"),
+					dec_text(val),
+					pct_text(val, tot),
 				};
 				trow(T, c);
 			}
@@ -980,6 +1275,35 @@ static void write_md(nk_out *out, const table *T, int first)
 	}
 }
 
+/* On stderr: rows counted and not summed, and the years whose trade is
+ * partly of unknown direction (in total, not in exports or imports). */
+static void summary(const opts *o, const state *S)
+{
+	nk_warn("%llu rows: %llu summed, %llu with unknown value_usd (not summed), "
+		"%llu not at --level %s (not summed)",
+		(unsigned long long)S->rows,
+		(unsigned long long)(S->rows - S->unknown - S->off_level),
+		(unsigned long long)S->unknown, (unsigned long long)S->off_level,
+		lv_name[o->level]);
+	char b[512] = "";
+	int last = -1;
+	size_t n;
+	const group **v = groups_of(&S->sums, o->by[0], &n);
+	for (size_t i = 0; i < n; i++) {
+		int y = K_YEAR(v[i]->key);
+		if (K_FLOW(v[i]->key) != F_UNKNOWN || y == last)
+			continue;
+		size_t k = strlen(b);
+		if (k < sizeof b - 16)
+			snprintf(b + k, sizeof b - k, "%s%d", k ? ", " : "", y);
+		last = y;
+	}
+	free(v);
+	if (*b)
+		nk_warn("trade of unknown direction (empty nk_flow) in total only, not in "
+			"exports or imports: %s", b);
+}
+
 static void write_reports(const opts *o, const state *S, nk_out *out)
 {
 	for (int i = 0; i < o->nby; i++) {
@@ -1012,18 +1336,18 @@ int main(int argc, char **argv)
 
 	state S = {0};
 	nk_out *out = nk_out_open(o.co.output);
-	read_stream(&o, argv + optind, argc - optind, &S);
+	if (o.merge)
+		read_partials(&o, argv + optind, argc - optind, &S);
+	else
+		read_stream(&o, argv + optind, argc - optind, &S);
 	check_levels(&S);
-	write_reports(&o, &S, out);
+	if (o.partial)
+		write_partial(&o, &S, out);
+	else
+		write_reports(&o, &S, out);
 	nk_out_close(out);
 	if (!o.co.quiet)
-		nk_warn("%llu rows: %llu summed, %llu with unknown value_usd (not summed), "
-			"%llu not at --level %s (not summed)",
-			(unsigned long long)S.rows,
-			(unsigned long long)(S.rows - S.unknown - S.off_level),
-			(unsigned long long)S.unknown, (unsigned long long)S.off_level,
-			lv_name[o.level]);
-	gtab_free(&S.sums);
-	gtab_free(&S.guard);
+		summary(&o, &S);
+	state_free(&S);
 	return 0;
 }
