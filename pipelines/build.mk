@@ -41,6 +41,8 @@ S   := $(OUT)/stage
 # The pipelines (one fragment each; nkitw is the default data set).
 include pipelines/inputs.mk
 include pipelines/nkitw.mk
+include pipelines/structure.mk
+include pipelines/report.mk
 
 outputs: $(OUTPUTS)
 

@@ -13,6 +13,7 @@
 HS_TABLES  := $(wildcard data/hs/*.tsv)
 COUNTRIES  := data/countries/m49-iso3.tsv
 NKITW_RULES ?= rules/corrections.yaml
+MOU_TABLE ?= data/interkorean/mou.tsv
 
 # Every file a build writes; pipelines add theirs.
 OUTPUTS += $(OUT)/trade.tsv $(OUT)/rejects.tsv $(OUT)/audit.tsv $(OUT)/published.tsv
@@ -63,6 +64,12 @@ $(S)/correct.tsv $(S)/correct.audit.tsv $(S)/correct.rejects.tsv &: $(PIPE_MK) $
 	$(Q)cd $(OUT) && $(BIN)/nk-correct $(foreach r,$(NKITW_RULES),--rules $(abspath $(r))) \
 		--audit stage/correct.audit.tsv --rejects stage/correct.rejects.tsv \
 		-o stage/correct.tsv stage/normalize-hs.tsv
+
+# What each rule did (rows, dollars, status), for the report.
+$(S)/correct.explain.tsv: $(PIPE_MK) $(S)/normalize-hs.tsv $(NKITW_RULES) $(BIN)/nk-correct
+	$(call say,nk-correct --explain,$@)
+	$(Q)cd $(OUT) && $(BIN)/nk-correct $(foreach r,$(NKITW_RULES),--rules $(abspath $(r))) --explain \
+		stage/normalize-hs.tsv > stage/correct.explain.tsv.tmp && mv stage/correct.explain.tsv.tmp stage/correct.explain.tsv
 
 # Stage 4: nk-normalize-hs again, so that the rows rules added after stage 2
 # (the crude-oil estimate, source rule) get their chapter, section and stage

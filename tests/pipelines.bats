@@ -149,3 +149,48 @@ cron() { NK_OUT=$T/pub sh pipelines/cron.sh -- -f pipelines/build.mk B="$B" "$@"
 	assert_line --regexp '^plain-'
 	assert_file_exists "$T/pub/trade.tsv"
 }
+
+# dom FILE: the page as headless Chromium leaves it after its scripts ran
+# (stderr, with the browser's console messages, in $T/chromium.err).
+dom() {
+	command -v chromium >/dev/null || skip "no chromium (Debian package chromium; make deps)"
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$T/chromium" \
+		--enable-logging=stderr --v=0 --dump-dom "file://$1" 2>"$T/chromium.err"
+}
+
+@test "report.html: in Chromium its numbers equal the TSV tables, every chart is drawn, no console message" {
+	build "$T/out" outputs >/dev/null 2>&1
+	run dom "$T/out/report.html"
+	assert_success
+	charts=$(ls "$T"/out/charts/*.svg | wc -l)
+	[ "$charts" -ge 6 ] || fail "only $charts charts"
+	assert_output --regexp "<p id=\"selfcheck\" data-status=\"ok\" data-cells=\"[0-9]{3,}\" data-charts=\"$charts/$charts\">"
+	run grep -c ':CONSOLE(' "$T/chromium.err"
+	assert_output 0
+	# the TSV the page checks against is the files, byte for byte
+	for f in "$T"/out/summary-*.tsv "$T"/out/published.tsv; do
+		n=$(basename "$f")
+		grep -q "data-tsv=\"$n\"" "$T/out/report.html" || continue
+		awk -v n="$n" '$0 == "<script type=\"text/tab-separated-values\" data-tsv=\"" n "\">" { on = 1; next }
+			on && /^<\/script>$/ { exit } on' "$T/out/report.html" | cmp - "$f"
+	done
+	# nothing is fetched: no external script, style sheet, image, frame or font
+	run grep -Eic '<script[^>]*src=|<link|<img|<iframe|url\(|@import|@font-face' "$T/out/report.html"
+	assert_output 0
+	# every year between the first and the last without data is said to be one
+	missing=$(awk -F'\t' 'NR > 1 { if (p && $1 > p + 1) for (y = p + 1; y < $1; y++) printf "%d ", y; p = $1 }' \
+		"$T/out/summary-year.tsv")
+	for y in $missing; do
+		grep -q "<tr><td>$y</td><td class=\"gap\" colspan=\"[0-9]*\">no data</td>" "$T/out/report.html" ||
+			fail "year $y has no 'no data' row"
+	done
+}
+
+@test "report.html: a number that differs from its TSV fails the page's self-check" {
+	build "$T/out" outputs >/dev/null 2>&1
+	# one shown value changed (its data-v and its text), the TSV left alone
+	awk '!done && /data-src="summary-year.tsv" data-row="1" data-col="exports"/ {
+		sub(/data-v="[0-9.-]*"/, "data-v=\"1\""); done = 1 } { print }' "$T/out/report.html" >"$T/bad.html"
+	run dom "$T/bad.html"
+	assert_output --regexp '<p id="selfcheck" data-status="fail"[^>]*>Self-check FAILED: summary-year.tsv row 1 exports: page 1, TSV [0-9]+'
+}

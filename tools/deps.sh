@@ -2,9 +2,12 @@
 # Install the Debian packages nktrade builds and tests with, if missing.
 # As root: apt-get installs them (non-interactively). Otherwise: print the
 # command to run. Used by `make deps`, `make check` and `make run`.
+# make run draws its charts with gnuplot-nox and writes its report with
+# python3-yaml; the tests open the report in chromium (headless).
 set -u
 PKGS="${NK_PKGS:-gcc make libc6-dev libisal-dev libcsv-dev libyaml-dev zlib1g-dev
-libcurl4-openssl-dev libyajl-dev help2man bats bats-support bats-assert bats-file mawk python3 time}"
+libcurl4-openssl-dev libyajl-dev help2man bats bats-support bats-assert bats-file mawk python3 time
+python3-yaml gnuplot-nox chromium}"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

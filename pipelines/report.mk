@@ -1,0 +1,32 @@
+# pipelines/report.mk - the charts (gnuplot SVG) and the report
+# (out/report.html: one static page, no network) over the tables.
+CHARTS := trade-by-year china-share balance kotra-vs-nktrade sections-exports sections-imports
+CHART_DATA := $(CHARTS:%=$(OUT)/charts/%.dat)
+CHART_SVG := $(CHARTS:%=$(OUT)/charts/%.svg)
+CHART_INPUTS := $(OUT)/summary-year.tsv $(OUT)/summary-partner.tsv $(OUT)/summary-section.tsv $(OUT)/published.tsv
+OUTPUTS += $(CHART_SVG)
+.PHONY: charts
+charts: $(CHART_SVG)
+
+$(OUT)/charts:
+	$(Q)mkdir -p $@
+
+# The data behind every chart, from the tables (one run: they share inputs).
+$(CHART_DATA) &: $(PIPE_MK) $(CHART_INPUTS) pipelines/charts.py | $(OUT)/charts
+	$(call say,charts.py,$(OUT)/charts/*.dat)
+	$(Q)python3 pipelines/charts.py $(OUT) $(CHARTS)
+
+$(OUT)/charts/%.svg: $(PIPE_MK) $(OUT)/charts/%.dat pipelines/charts/%.gp pipelines/charts/style.gp
+	$(call say,gnuplot,$@)
+	$(Q)gnuplot -e "dat='$(OUT)/charts/$*.dat'; svg='$@.tmp'" pipelines/charts/$*.gp && mv $@.tmp $@
+
+# The report: tables, charts, rules and gaps in one static page.
+REPORT_INPUTS := $(CHART_SVG) $(OUT)/trade.tsv $(OUT)/rejects.tsv $(S)/correct.explain.tsv \
+	$(foreach r,year partner section chapter stage,$(OUT)/summary-$(r).tsv) $(OUT)/published.tsv \
+	$(NKITW_RULES) $(MOU_TABLE) data/hs/sections.tsv
+OUTPUTS += $(OUT)/report.html
+.PHONY: report
+report: $(OUT)/report.html
+$(OUT)/report.html: $(PIPE_MK) $(REPORT_INPUTS) pipelines/report.py
+	$(call say,report.py,$@)
+	$(Q)python3 pipelines/report.py $(OUT) $(MOU_TABLE) $(NKITW_RULES) > $@.tmp && mv $@.tmp $@
