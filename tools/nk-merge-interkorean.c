@@ -313,6 +313,7 @@ typedef struct {
 	nk_layout *lay;
 	nk_out *out, *rej;
 	uint64_t in, out_rows, kor_dropped, kor_kept, added;
+	uint64_t kor_years[(NK_YEAR_MAX - NK_YEAR_MIN) / 64 + 1]; /* of the dropped rows */
 } run;
 
 static int field_is(nk_str f, const char *s)
@@ -336,6 +337,8 @@ static void copy_rows(run *R)
 					   "counterpart KOR: replaced by MOU inter-Korean figures",
 					   "replace-kor", t->file, t->line);
 				R->kor_dropped++;
+				unsigned yk = (unsigned)(nk_row_year(t, R->ix[NK_C_YEAR]) - NK_YEAR_MIN);
+				R->kor_years[yk / 64] |= (uint64_t)1 << (yk % 64);
 				continue;
 			}
 			if (!R->o->keep_kor)
@@ -404,41 +407,6 @@ static void add_rows(run *R)
 
 /* ------------------------------------------------------------------ summary */
 
-/* Years of the selected range for which `pred` holds, as "1990, 1993-1994";
- * "none" if none. Years the table does not list count as rows with no figure. */
-typedef int (*ypred)(const opts *o, const yrow *y);
-static int p_nototal(const opts *o, const yrow *y) { (void)o; return !y || !has(y, V_TOTAL); }
-static int p_nodir(const opts *o, const yrow *y)
-{
-	(void)o;
-	return y && has(y, V_TOTAL) && !has(y, V_EXP);
-}
-static int p_nokae(const opts *o, const yrow *y)
-{
-	(void)o;
-	return y && has(y, V_TOTAL) && !has(y, V_KAE);
-}
-static int p_nononc(const opts *o, const yrow *y)
-{
-	(void)o;
-	return y && has(y, V_TOTAL) && !has(y, V_NONC);
-}
-static int p_dirunused(const opts *o, const yrow *y)
-{
-	part p[3];
-	(void)o;
-	return y && has(y, V_EXP) && split_year(y, p) && p[0].nkflow == 0;
-}
-static int p_added(const opts *o, const yrow *y)
-{
-	part p[3];
-	int n = y && has(y, V_TOTAL) ? split_year(y, p) : 0;
-	for (int k = 0; k < n; k++)
-		if (keep_seg(o, p[k].seg))
-			return 1;
-	return 0;
-}
-
 static const yrow *find_year(const table *tb, int year)
 {
 	for (size_t i = 0; i < tb->n; i++)
@@ -447,17 +415,58 @@ static const yrow *find_year(const table *tb, int year)
 	return NULL;
 }
 
-static void year_list(const run *R, ypred pred, char *buf, size_t cap)
+/* Predicates on a year of the selected range, for year_list. A year the
+ * table does not list counts as one with no figure. */
+typedef int (*ypred)(const run *R, int year);
+static int p_nototal(const run *R, int year)
 {
-	int lo = R->o->ylo ? R->o->ylo : R->tb->r[0].year;
-	int hi = R->o->ylo ? R->o->yhi : R->tb->r[R->tb->n - 1].year;
+	const yrow *y = find_year(R->tb, year);
+	return !y || !has(y, V_TOTAL);
+}
+static int p_nocell(const run *R, int year, int k)
+{
+	const yrow *y = find_year(R->tb, year);
+	return y && has(y, V_TOTAL) && !has(y, k);
+}
+static int p_nodir(const run *R, int year) { return p_nocell(R, year, V_EXP); }
+static int p_nokae(const run *R, int year) { return p_nocell(R, year, V_KAE); }
+static int p_nononc(const run *R, int year) { return p_nocell(R, year, V_NONC); }
+static int p_dirunused(const run *R, int year)
+{
+	const yrow *y = find_year(R->tb, year);
+	part p[3];
+	return y && has(y, V_EXP) && split_year(y, p) && p[0].nkflow == 0;
+}
+static int p_added(const run *R, int year)
+{
+	const yrow *y = find_year(R->tb, year);
+	part p[3];
+	int n = y && has(y, V_TOTAL) && in_years(R->o, year) ? split_year(y, p) : 0;
+	for (int k = 0; k < n; k++)
+		if (keep_seg(R->o, p[k].seg))
+			return 1;
+	return 0;
+}
+static int p_kor(const run *R, int year)
+{
+	unsigned k = (unsigned)(year - NK_YEAR_MIN);
+	return R->kor_years[k / 64] >> (k % 64) & 1;
+}
+static int p_unreplaced(const run *R, int year)
+{
+	return p_kor(R, year) && !p_added(R, year);
+}
+
+/* The years in lo..hi for which `pred` holds, as "1990, 1993-1994"; "none"
+ * if none. */
+static void span_list(const run *R, ypred pred, int lo, int hi, char *buf, size_t cap)
+{
 	size_t len = 0;
-	buf[0] = 0;
 	for (int y = lo; y <= hi; y++) {
-		if (!pred(R->o, find_year(R->tb, y)))
+		if (!pred(R, y))
 			continue;
 		int e = y;
-		while (e < hi && pred(R->o, find_year(R->tb, e + 1)))
+		while (e < hi && pred(R, e + 1))
 			e++;
 		int w = e > y ? snprintf(buf + len, cap - len, "%s%d-%d", len ? ", " : "", y, e)
 			      : snprintf(buf + len, cap - len, "%s%d", len ? ", " : "", y);
@@ -470,18 +479,31 @@ static void year_list(const run *R, ypred pred, char *buf, size_t cap)
 		snprintf(buf, cap, "none");
 }
 
+/* The same over the selected years (--years, else the table's span). */
+static void year_list(const run *R, ypred pred, char *buf, size_t cap)
+{
+	int lo = R->o->ylo ? R->o->ylo : R->tb->r[0].year;
+	int hi = R->o->ylo ? R->o->yhi : R->tb->r[R->tb->n - 1].year;
+	span_list(R, pred, lo, hi, buf, cap);
+}
+
 static void summary(const run *R, const char *table_name)
 {
 	const opts *o = R->o;
 	char a[1024], b[1024], c[1024], d[1024];
 	year_list(R, p_added, a, sizeof a);
-	char kor[128] = "no KOR rows in the input";
-	if (R->kor_dropped)
-		snprintf(kor, sizeof kor, "%llu KOR rows dropped (--replace-kor)",
-			 (unsigned long long)R->kor_dropped);
-	else if (R->kor_kept)
+	char kor[1200] = "no KOR rows in the input";
+	if (R->kor_dropped) {
+		span_list(R, p_unreplaced, NK_YEAR_MIN, NK_YEAR_MAX, b, sizeof b);
+		int all = !strcmp(b, "none");
+		snprintf(kor, sizeof kor, "%llu KOR rows dropped (--replace-kor; %s%s)",
+			 (unsigned long long)R->kor_dropped,
+			 all ? "MOU rows replace them in each of their years"
+			     : "no MOU row for their years ", all ? "" : b);
+	} else if (R->kor_kept) {
 		snprintf(kor, sizeof kor, "%llu KOR rows kept (--keep-kor: may count twice)",
 			 (unsigned long long)R->kor_kept);
+	}
 	nk_warn("%llu rows in, %llu out; %llu MOU rows added for years %s; %s",
 		(unsigned long long)R->in, (unsigned long long)R->out_rows + R->added,
 		(unsigned long long)R->added, a, kor);
