@@ -22,9 +22,13 @@ UNITSRC  := $(wildcard tests/unit/*.c)
 UNITS    := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNITSRC))
 BENCHSRC := $(wildcard tests/bench/*.c)
 BENCHES  := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCHSRC))
+FUZZSRC  := $(wildcard tests/fuzz/fz-*.c)
+FUZZES   := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZSRC))
+# the fuzz harnesses undo the threads a failed run left (tests/fuzz/fuzz.h)
+FUZZLD   := -Wl,--wrap=pthread_create -Wl,--wrap=pthread_join
 
 .PHONY: all deps check run install uninstall clean bench asan man fuzz
-all: $(BINS) $(UNITS) $(BENCHES) $(B)/test/failalloc.so
+all: $(BINS) $(UNITS) $(BENCHES) $(FUZZES) $(B)/test/failalloc.so
 
 $(B)/lib/%.o: tools/lib/%.c $(LIBHDR) | $(B)/lib
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
@@ -41,7 +45,12 @@ $(B)/bench/%: tests/bench/%.c $(B)/libnk.a $(LIBHDR) | $(B)/bench
 # go before ASan's runtime, and those tests skip the ASan build)
 $(B)/test/failalloc.so: tests/lib/failalloc.c | $(B)/test
 	$(CC) -O1 -shared -fPIC -o $@ $<
-$(B)/lib $(B)/bin $(B)/unit $(B)/bench $(B)/test:
+# The fuzz harnesses with replay.c's main: make check replays the saved
+# corpora through them (tests/fuzz.bats); `make fuzz` builds them with
+# libFuzzer instead (tests/fuzz/run.sh). A harness may include a tool's source.
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.c tests/fuzz/fuzz.h tests/fuzz/replay.c $(B)/libnk.a $(LIBHDR) $(wildcard tools/nk-*.c tools/nk-*/*) | $(B)/fuzz
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itools/lib -Itests/fuzz -o $@ $< tests/fuzz/fuzz.c tests/fuzz/replay.c $(B)/libnk.a $(FUZZLD) $(LDLIBS)
+$(B)/lib $(B)/bin $(B)/unit $(B)/bench $(B)/test $(B)/fuzz:
 	mkdir -p $@
 
 # The same tools built with AddressSanitizer and UBSan, in build/asan.
@@ -67,11 +76,12 @@ run: deps
 bench: all
 	@sh tests/bench/run.sh
 
-# AFL++ (Debian afl++) on the reader, the JSON reader and the rule loader, one
-# after the other, FUZZ_SECS each (default 600); never part of check.
+# libFuzzer (clang) on every harness of tests/fuzz/, one after the other,
+# FUZZ_SECS each (default 600); never part of check, which replays the
+# saved corpora instead.
 FUZZ_SECS = 600
 fuzz:
-	@for f in $(filter-out tests/fuzz/lib.sh,$(wildcard tests/fuzz/*.sh)); do echo "$$f:"; sh $$f $(FUZZ_SECS) || exit 1; done
+	@sh tests/fuzz/run.sh all $(FUZZ_SECS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/nktrade

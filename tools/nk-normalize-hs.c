@@ -1107,9 +1107,6 @@ int main(int argc, char **argv)
 	load_sections(o.names);
 	if (o.to >= 0)
 		load_correlation();
-#ifdef __AFL_HAVE_MANUAL_CONTROL
-	__AFL_INIT(); /* afl-cc builds only (tests/fuzz/weights.sh): fork here */
-#endif
 	if (o.weights)
 		load_weights(o.weights);
 

@@ -14,14 +14,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define IN_BUF (1u << 20)  /* line buffer */
-#define ZIN_BUF (1u << 18) /* compressed input buffer */
+/* The sizes can be set at build time: the fuzz harnesses (tests/fuzz/)
+ * build with tiny ones, so that small inputs cross every buffer end. */
+#ifndef NK_IN_BUF
+#define NK_IN_BUF (1u << 20) /* line buffer */
+#endif
+#ifndef NK_ZIN_BUF
+#define NK_ZIN_BUF (1u << 18) /* compressed input buffer */
+#endif
+#define IN_BUF NK_IN_BUF
+#define ZIN_BUF NK_ZIN_BUF
 
 /* gzip input is inflated by a second thread into a ring of chunks, so that
  * decompression (ISA-L) and the caller's parsing overlap on two cores. */
-#define GZ_CHUNK (1u << 20)
+#ifndef NK_GZ_CHUNK
+#define NK_GZ_CHUNK (1u << 20)
+#endif
+#ifndef NK_GZ_STAGE
+#define NK_GZ_STAGE (1u << 18)
+#endif
+#define GZ_CHUNK NK_GZ_CHUNK
 #define GZ_SLOTS 4
-#define GZ_STAGE (1u << 18)
+#define GZ_STAGE NK_GZ_STAGE
 
 typedef struct {
 	pthread_t th;

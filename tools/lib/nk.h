@@ -44,6 +44,11 @@ extern const char *nk_prog;
 /* Remove uncommitted -o temp files and _exit(status) at once (no atexit
  * handlers, no stdio flush beyond stdout). Every fatal path ends here. */
 _Noreturn void nk_exit_now(int status);
+/* For in-process test harnesses only (tests/fuzz/): when set, nk_exit_now
+ * calls it (after the steps above) instead of _exit; it must not return (it
+ * longjmps back to the harness, which frees what the run left). NULL in
+ * every tool. */
+extern void (*nk_exit_hook)(int status);
 /* The registry of temp files that nk_exit_now, exit and SIGINT/SIGTERM/
  * SIGHUP remove (nk_out registers its named temp files until the rename).
  * `path` is borrowed until nk_tmp_forget. Dies past 16 files. */

@@ -8,7 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define OUT_BUF (256u << 10)
+#ifndef NK_OUT_BUF /* set at build time by the fuzz harnesses (tiny) */
+#define NK_OUT_BUF (256u << 10)
+#endif
+#define OUT_BUF NK_OUT_BUF
 
 static const char *oname(const nk_out *o)
 {
