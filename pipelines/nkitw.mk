@@ -1,9 +1,11 @@
 # pipelines/nkitw.mk - the default data set, the North Korea in the World
 # method: partners' customs statistics seen from the DPRK (mirror flip),
 # KOTRA's figures where they take precedence, China's unrecorded crude oil,
-# no CIF/FOB adjustment (rules/corrections.yaml says each with its source).
+# no CIF/FOB adjustment (rules/corrections.yaml says each with its source),
+# and inter-Korean trade from South Korea's Ministry of Unification.
 #
-#   nk-fetch-parse | nk-normalize-hs | nk-correct | nk-normalize-hs | nk-summarize
+#   nk-fetch-parse | nk-normalize-hs | nk-correct | nk-merge-interkorean
+#     | nk-normalize-hs | nk-summarize
 #
 # Each stage is a file in $(OUT)/stage/; $(OUT)/trade.tsv is the data set,
 # $(OUT)/summary-*.tsv/.md its tables.
@@ -71,12 +73,23 @@ $(S)/correct.explain.tsv: $(PIPE_MK) $(S)/normalize-hs.tsv $(NKITW_RULES) $(BIN)
 	$(Q)cd $(OUT) && $(BIN)/nk-correct $(foreach r,$(NKITW_RULES),--rules $(abspath $(r))) --explain \
 		stage/normalize-hs.tsv > stage/correct.explain.tsv.tmp && mv stage/correct.explain.tsv.tmp stage/correct.explain.tsv
 
-# Stage 4: nk-normalize-hs again, so that the rows rules added after stage 2
+# Stage 4: inter-Korean trade from the Ministry of Unification (source mou
+# rows, $(MOU_TABLE)), Kaesong and non-commercial trade included as North
+# Korea in the World does. The legacy Comtrade files carry South Korea's own
+# reports of trade with the DPRK (counterpart KOR): MOU's figures replace
+# them (--replace-kor; the dropped rows in the rejects).
+MERGE_FLAGS ?= --kaesong=include --noncommercial=include
+$(S)/merge-interkorean.tsv $(S)/merge-interkorean.rejects.tsv &: $(PIPE_MK) $(S)/correct.tsv $(MOU_TABLE) $(BIN)/nk-merge-interkorean
+	$(call say,nk-merge-interkorean,$(S)/merge-interkorean.tsv)
+	$(Q)cd $(OUT) && $(BIN)/nk-merge-interkorean -q --table $(abspath $(MOU_TABLE)) $(MERGE_FLAGS) --replace-kor \
+		--rejects stage/merge-interkorean.rejects.tsv -o stage/merge-interkorean.tsv stage/correct.tsv
+
+# Stage 5: nk-normalize-hs again, so that the rows rules added after stage 2
 # (the crude-oil estimate, source rule) get their chapter, section and stage
 # too (re-running replaces its columns in place). Its output is the data set.
-$(OUT)/trade.tsv: $(PIPE_MK) $(S)/correct.tsv $(HS_TABLES) $(BIN)/nk-normalize-hs
+$(OUT)/trade.tsv: $(PIPE_MK) $(S)/merge-interkorean.tsv $(HS_TABLES) $(BIN)/nk-normalize-hs
 	$(call say,nk-normalize-hs,$@)
-	$(Q)cd $(OUT) && $(BIN)/nk-normalize-hs -q --names -o trade.tsv stage/correct.tsv
+	$(Q)cd $(OUT) && $(BIN)/nk-normalize-hs -q --names -o trade.tsv stage/merge-interkorean.tsv
 
 # One level of detail per source, counterpart, year and flow (pipelines/
 # level.awk): the shipped files hold chapters 27 and 44 and, for the same
@@ -103,7 +116,8 @@ $(OUT)/summary-%.md: $(PIPE_MK) $(S)/level.tsv $(BIN)/nk-summarize
 # Every dropped row of every stage in one table (the columns all stages
 # share; the full rows are in stage/*.rejects.tsv), and every change.
 REJECT_COLS := source year period reporter partner flow hs_rev hs value_usd reason rule file line
-NKITW_REJECTS := $(STAGE1_REJECTS) $(S)/correct.rejects.tsv $(S)/level.rejects.tsv
+NKITW_REJECTS := $(STAGE1_REJECTS) $(S)/correct.rejects.tsv $(S)/merge-interkorean.rejects.tsv \
+	$(S)/level.rejects.tsv
 $(OUT)/rejects.tsv: $(PIPE_MK) $(NKITW_REJECTS) pipelines/union.awk
 	$(call say,rejects,$@)
 	$(Q)awk -v cols='$(REJECT_COLS)' -f pipelines/union.awk $(NKITW_REJECTS) > $@.tmp && mv $@.tmp $@

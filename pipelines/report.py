@@ -235,8 +235,11 @@ def main(argv):
     kotra = {(int(r["year"]), r["metric"]): i for i, r in enumerate(pub) if r["series"] == "KOTRA"}
     cov = coverage(os.path.join(out, "trade.tsv"))
     years = sorted(yi)
-    first, last = (years[0], years[-1]) if years else (None, None)
-    missing = [y for y in range(first, last + 1) if y not in yi] if years else []
+    first = years[0] if years else None
+    # years with partners' reports (not only MOU's inter-Korean figures)
+    pyears = [y for y in years if y in cov and cov[y]["sources"] - {"mou", "rule"}]
+    last = pyears[-1] if pyears else (years[-1] if years else None)
+    missing = [y for y in range(first, years[-1] + 1) if y not in yi] if years else []
 
     w = P.w
     w("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -253,11 +256,14 @@ def main(argv):
     # ---- what the data cover
     w('<h2 id="coverage">What the data cover, and what they do not</h2>\n')
     if years:
-        w('<p class="note">Years with data: <b>%s</b>. ' % esc(ranges(years)))
+        w('<p class="note">Years with partners\' reports: <b>%s</b>. ' % esc(ranges(pyears)))
+        mou_only = [y for y in years if y not in pyears]
+        if mou_only:
+            w("Years with only inter-Korean figures (MOU), no partner's report: <b>%s</b>. " % esc(ranges(mou_only)))
         if missing:
             w("Years with <b>no data at all</b> in this build: <b>%s</b> (left empty in every table and chart; "
               "nothing is interpolated). " % esc(ranges(missing)))
-        partial = [y for y in years if y in cov and not cov[y]["total"]]
+        partial = [y for y in pyears if not cov[y]["total"]]
         if partial:
             w("In <b>%s</b> the shipped files hold only some goods (the HS chapters listed below), "
               "not all trade: those years' totals are the trade in those chapters only and are far below "
@@ -329,7 +335,7 @@ def main(argv):
             ("interkorean", "inter-Korean"), ("total_excl_ik", "total excl. inter-Korean")]
     w("<table><tr><th>year</th>%s<th>deficit %% of exports</th><th>KOTRA total</th></tr>\n" %
       "".join("<th>%s</th>" % esc(h) for _, h in cols))
-    for y in range(first, last + 1) if years else []:
+    for y in range(first, years[-1] + 1) if years else []:
         if y not in yi:
             w('<tr><td>%d</td><td class="gap" colspan="%d">no data</td>' % (y, len(cols) + 1))
         else:
@@ -354,7 +360,7 @@ def main(argv):
         else:
             w('<tr><td>%d</td><td class="gap">no data</td><td class="gap">no data</td><td>%d</td></tr>\n' % (y, n))
     w("</table>\n")
-    for y in years[-1:] + ([2016] if 2016 in yi and years[-1] != 2016 else []):
+    for y in [last] + ([2016] if 2016 in pyears and last != 2016 else []):
         w("<h3>The ten largest counterparts, %d (exports + imports)</h3>\n<table><tr><th>rank</th>"
           "<th class=t>counterpart</th><th>value</th><th>share %%</th></tr>\n" % y)
         top = [i for i, r in enumerate(prow) if r["year"] == str(y) and r["flow"] == "total"][:10]

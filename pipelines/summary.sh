@@ -22,9 +22,11 @@ function ranges(list,   n, y, i, s, a, b) {
 }
 FILENAME ~ /trade\.tsv$/ && FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 FILENAME ~ /trade\.tsv$/ {
-	y = $(c["year"]); f = $(c["nk_flow"]); k = $(c["counterpart"])
+	y = $(c["year"]); k = $(c["counterpart"]); src = $(c["source"])
 	rows++
-	seen[y] = 1
+	if (src == "mou") { mou[y] = 1; next }
+	# reports of partners (and the rows rules added to them)
+	if (src != "rule") seen[y] = 1
 	cp[k] = 1
 	ycp[y, k] = 1
 	next
@@ -44,7 +46,14 @@ END {
 	last = ys[n]
 	m = 0; for (k in cp) m++
 	ml = 0; for (k in cp) if ((last, k) in ycp) ml++
-	printf "\nnktrade: %d rows of DPRK trade, years %s, %d counterparts (%d in %s)\n", rows, ranges(list), m, ml, last
+	n2 = 0
+	for (y in mou) ms[++n2] = y
+	for (i = 2; i <= n2; i++) { t = ms[i]; for (j = i - 1; j >= 1 && ms[j] > t; j--) ms[j + 1] = ms[j]; ms[j + 1] = t }
+	mlist = ""
+	for (i = 1; i <= n2; i++) mlist = mlist " " ms[i]
+	printf "\nnktrade: %d rows of DPRK trade: partners\047 reports %s (%d counterparts, %d in %s)\n", \
+		rows, ranges(list), m, ml, last
+	if (n2) printf "  inter-Korean trade (MOU) %s\n", ranges(mlist)
 	printf "  %s, million USD         exports %9s   imports %9s   total %9s\n", last, \
 		musd(v[last, "exports"]), musd(v[last, "imports"]), musd(v[last, "total"])
 	printf "    without inter-Korean  exports %9s   imports %9s   total %9s\n", \
