@@ -149,9 +149,10 @@ typedef struct {
 	nk_selrow k;	   /* what rules match; counterpart and hs move with reassign */
 	nk_str cp;	   /* the counterpart's text */
 	int mirrored;	   /* a partner's report (partner PRK), not PRK's own */
-	nk_str val;	   /* the value rules start from, as read */
-	nk_dec v;	   /* ... and as it stands now */
+	nk_str val;	   /* the value rules start from, as read (checked) */
+	nk_dec v;	   /* ... and as it stands now, once parsed */
 	int known;	   /* 0: unknown (empty) */
+	int parsed;	   /* v holds the value (most rows never need it) */
 	const int *cand;   /* candidate rules (order indices, -1 ended) */
 	int ci;		   /* the next one to try */
 	const nk_str *fin; /* the fields to write: the row, or R->fcopy */
@@ -196,6 +197,19 @@ static void reject(run *R, const char *reason, const char *rule_id)
 	nk_rej_row(R->rej, R->t->f, R->t->ncol, reason, rule_id, R->t->file, R->t->line);
 }
 
+/* The row's value (0 when unknown), parsed on first use: checked on every
+ * row, needed on the few a rule changes. */
+static nk_dec row_value(row *w)
+{
+	if (!w->parsed) {
+		w->v = 0;
+		if (w->known)
+			nk_num_parse(w->val.p, w->val.n, &w->v);
+		w->parsed = 1;
+	}
+	return w->v;
+}
+
 /* Step 1, key: read and check the row's columns, turn it to the DPRK's
  * view (the mirror flip). Rows that are not DPRK trade, rows an earlier run
  * added, re-exports (by --reexports) leave here: 0. */
@@ -210,10 +224,11 @@ static int key_row(run *R, row *w)
 	uint32_t pc = nk_row_iso3(t, (size_t)ix[NK_C_PARTNER]);
 	nk_row_hs(t, (size_t)ix[NK_C_HS]);
 	w->val = f[R->ix_val];
-	w->known = nk_row_num(t, (size_t)R->ix_val, &w->v);
+	w->known = nk_row_num(t, (size_t)R->ix_val, NULL);
+	w->parsed = 0;
 	R->in++;
 
-	nk_str hs = nk_sel_code(&R->c, f);
+	nk_str hs = R->c.hs_status < 0 ? f[ix[NK_C_HS]] : nk_sel_code(&R->c, f);
 	w->mirrored = pc == PRK_CODE;
 	if (pc == PRK_CODE) { /* the partner's view turned round */
 		w->cp = f[ix[NK_C_REPORTER]];
@@ -225,7 +240,7 @@ static int key_row(run *R, row *w)
 		w->k.nkflow = (flow & (NK_FLOW_X | NK_FLOW_RX)) ? NK_NKFLOW_X : NK_NKFLOW_M;
 	} else {
 		if (R->scr)
-			screen_row(R->scr, rc, pc, year, flow, hs, w->known, w->v);
+			screen_row(R->scr, rc, pc, year, flow, hs, w->known, row_value(w));
 		R->notdprk++;
 		reject(R, "not DPRK trade (no PRK side)", "");
 		return 0;
@@ -240,7 +255,7 @@ static int key_row(run *R, row *w)
 	}
 	nk_years_add(&R->seen_years, year);
 	if (R->scr)
-		screen_row(R->scr, rc, pc, year, flow, hs, w->known, w->v);
+		screen_row(R->scr, rc, pc, year, flow, hs, w->known, row_value(w));
 	int reex = (flow & (NK_FLOW_RM | NK_FLOW_RX)) != 0;
 	R->reex += reex;
 	if (reex && R->o->reexports == RE_EXCLUDE) {
@@ -361,13 +376,28 @@ static void add_id(run *R, row *w, const char *id)
 	w->nids += n;
 }
 
+/* One --audit line for rule r on the row: the value before (known_before)
+ * and as it stands now (w->v; with `after` 0, none: a removal). Formatted
+ * only when there is an audit. */
+static void audit_change(run *R, const rule *r, const row *w, int known_before,
+			 nk_dec before, int after, const char *note)
+{
+	if (!R->aud)
+		return;
+	char b0[32], b1[32];
+	size_t n0 = known_before ? nk_dec_fmt(before, b0) : 0;
+	size_t n1 = after && w->known ? nk_dec_fmt(w->v, b1) : 0;
+	audit_row(R, r, R->t->file, R->t->line, w->k.year, w->cp, w->k.nkflow, w->k.hs, b0,
+		  n0, b1, n1, note);
+}
+
 /* Step 3, apply: rule r to the row. 0 when the rule removed it. */
 static int apply_rule(run *R, rule *r, row *w)
 {
 	nk_tsv *t = R->t;
 	if (r->act == A_ADD) { /* only observed here; its rows come at the end */
 		nk_years_add(&r->covered, w->k.year);
-		if (starts_with(w->k.hs, r->add_hs) && w->known && w->v != 0)
+		if (starts_with(w->k.hs, r->add_hs) && w->known && row_value(w) != 0)
 			nk_years_add(&r->present, w->k.year);
 		return 1;
 	}
@@ -381,16 +411,16 @@ static int apply_rule(run *R, rule *r, row *w)
 		if (fac == 0)
 			return 1; /* not in the table and no default */
 	}
-	char b0[32], b1[32], note[96] = "";
-	size_t n0 = w->known ? nk_dec_fmt(w->v, b0) : 0, n1 = 0;
+	char note[96] = "";
+	int known_before = w->known;
+	nk_dec before = row_value(w);
 	r->rows++;
-	if (w->known)
-		add_to(&r->before, w->v, r);
+	if (known_before)
+		add_to(&r->before, before, r);
 	switch (r->act) {
 	case A_EXCLUDE:
 		R->excluded++;
-		audit_row(R, r, t->file, t->line, w->k.year, w->cp, w->k.nkflow, w->k.hs, b0,
-			  n0, "", 0, "removed");
+		audit_change(R, r, w, known_before, before, 0, "removed");
 		reject(R, "excluded by rule", r->id);
 		return 0;
 	case A_SCALE:
@@ -398,25 +428,25 @@ static int apply_rule(run *R, rule *r, row *w)
 		if (w->known && (r->act == A_SCALE ? nk_dec_mul(w->v, fac, &w->v)
 						   : nk_dec_div(w->v, fac, &w->v)) != NK_DEC_OK)
 			nk_tsv_die(t, (size_t)R->ix_val, "value out of range after a rule");
-		nk_dec_fmt(fac, b1);
-		snprintf(note, sizeof note, "%s %s", r->act == A_SCALE ? "x" : "/", b1);
+		if (R->aud) {
+			char fb[32];
+			nk_dec_fmt(fac, fb);
+			snprintf(note, sizeof note, "%s %s", r->act == A_SCALE ? "x" : "/", fb);
+		}
 		break;
 	case A_REPLACE:
 		replace_once(R, r, w);
 		w->v = r->value;
-		w->known = 1;
+		w->known = w->parsed = 1;
 		snprintf(note, sizeof note, "replaced");
 		break;
 	case A_REASSIGN:
 		reassign(R, r, w, note, sizeof note);
 		break;
 	}
-	if (w->known) {
+	if (w->known)
 		add_to(&r->after_v, w->v, r);
-		n1 = nk_dec_fmt(w->v, b1);
-	}
-	audit_row(R, r, t->file, t->line, w->k.year, w->cp, w->k.nkflow, w->k.hs, b0, n0,
-		  b1, n1, note);
+	audit_change(R, r, w, known_before, before, 1, note);
 	add_id(R, w, r->id);
 	return 1;
 }

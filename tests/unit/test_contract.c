@@ -96,6 +96,10 @@ static void test_numbers(void)
 	CHECK(num("6804128143.0", &v) == NK_DEC_OK && v == 6804128143000LL);
 	v = 42;
 	CHECK(num("", &v) == NK_DEC_EMPTY && v == 42);
+	/* check only */
+	CHECK(nk_num_parse("12.5", 4, NULL) == NK_DEC_OK && nk_num_parse("NaN", 3, NULL) == NK_DEC_BAD &&
+	      nk_num_parse("99999999999999999", 17, NULL) == NK_DEC_RANGE && nk_num_parse("1.0001", 6, NULL) == NK_DEC_INEXACT);
+	CHECK(nk_year_parse("2019", 4) == 2019 && nk_year_parse("1999", 4) == 1999);
 	/* what a stream must not carry */
 	CHECK(num("NaN", &v) == NK_DEC_BAD);
 	CHECK(num("nan", &v) == NK_DEC_BAD);
@@ -143,6 +147,37 @@ static void test_numbers(void)
 	CHECK(same);
 }
 
+/* The row checker's check-only path (eight bytes at a time, reading past
+ * the field into the row's slack) agrees with nk_num_parse on random text,
+ * whatever the bytes after the field are. */
+static void test_row_check(void)
+{
+	static const char alpha[] = "0123456789012345678901234567890123456789.-e,N ";
+	uint64_t x = 88172645463325252ull;
+	int same = 1, tested = 0;
+	for (int k = 0; k < 300000; k++) {
+		char buf[64];
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t n = (size_t)(x % 24);
+		for (size_t i = 0; i < n; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			buf[i] = alpha[x % (sizeof alpha - 1)];
+		}
+		/* the slack: digits (the worst case for a scanner), or junk */
+		memset(buf + n, (k & 1) ? '7' : 'x', sizeof buf - n);
+		nk_dec v;
+		int a = nk_num_parse(buf, n, &v), b = nk_num_check_row_(buf, n);
+		same &= a == b;
+		tested += a == NK_DEC_OK;
+	}
+	CHECK(same);
+	CHECK(tested > 1000); /* enough valid numbers among them */
+	char b2[40] = "1234567890123456.5" "7777777777777777777";
+	CHECK(nk_num_check_row_(b2, 18) == NK_DEC_OK); /* 16 digits: the slow path */
+	CHECK(nk_num_check_row_(b2, 16) == NK_DEC_OK);
+	CHECK(nk_num_check_row_("99999999999999999999" "7777777777777777", 20) == NK_DEC_RANGE);
+}
+
 static void test_add_hash(void)
 {
 	nk_dec r = 7;
@@ -174,6 +209,7 @@ int main(void)
 	test_iso3();
 	test_years();
 	test_numbers();
+	test_row_check();
 	test_add_hash();
 	return CHECK_REPORT();
 }

@@ -38,22 +38,6 @@ void nk_cols_bind(const nk_tsv *t, uint32_t need, int *ix)
 
 /* ------------------------------------------------------------------ values */
 
-int nk_flow_parse(const char *p, size_t n)
-{
-	if (n == 1)
-		return p[0] == 'M' ? NK_FLOW_M : p[0] == 'X' ? NK_FLOW_X : 0;
-	if (n == 2 && p[0] == 'R')
-		return p[1] == 'M' ? NK_FLOW_RM : p[1] == 'X' ? NK_FLOW_RX : 0;
-	return 0;
-}
-
-int nk_nkflow_parse(const char *p, size_t n)
-{
-	if (n != 1)
-		return 0;
-	return p[0] == 'X' ? NK_NKFLOW_X : p[0] == 'M' ? NK_NKFLOW_M : 0;
-}
-
 const char *nk_flow_name(int flow)
 {
 	switch (flow) {
@@ -70,18 +54,6 @@ const char *nk_nkflow_name(int nkflow)
 	return nkflow == NK_NKFLOW_X ? "X" : nkflow == NK_NKFLOW_M ? "M" : "?";
 }
 
-static int upper(char c) { return c >= 'A' && c <= 'Z'; }
-static int digit(char c) { return c >= '0' && c <= '9'; }
-
-uint32_t nk_iso3(const char *p, size_t n)
-{
-	if (n == 0)
-		return NK_ISO3_EMPTY;
-	if (n != 3 || !upper(p[0]) || !upper(p[1]) || !upper(p[2]))
-		return NK_ISO3_BAD;
-	return NK_ISO3_CODE((unsigned char)p[0], (unsigned char)p[1], (unsigned char)p[2]);
-}
-
 char *nk_iso3_str(uint32_t code, char *buf)
 {
 	if (code == NK_ISO3_EMPTY || code == NK_ISO3_BAD) {
@@ -95,24 +67,13 @@ char *nk_iso3_str(uint32_t code, char *buf)
 	return buf;
 }
 
-static int year4(const char *p)
-{
-	if (!digit(p[0]) || !digit(p[1]) || !digit(p[2]) || !digit(p[3]))
-		return -1;
-	int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
-	return y >= NK_YEAR_MIN && y <= NK_YEAR_MAX ? y : -1;
-}
-
-int nk_year_parse(const char *p, size_t n)
-{
-	return n == 4 ? year4(p) : -1;
-}
+static int digit(char c) { return c >= '0' && c <= '9'; }
 
 int nk_period_parse(const char *p, size_t n, int year)
 {
 	if (n != 4 && n != 6)
 		return -1;
-	int y = year4(p);
+	int y = nk_year_parse(p, 4);
 	if (y < 0 || (year >= 0 && y != year))
 		return -1;
 	if (n == 4)
@@ -132,53 +93,20 @@ int nk_hsrev_parse(const char *p, size_t n)
 	return -2;
 }
 
-int nk_num_parse(const char *p, size_t n, nk_dec *v)
+int nk_num_slow(const char *p, size_t n, nk_dec *v)
 {
-	if (n == 0)
-		return NK_DEC_EMPTY;
-	size_t i = p[0] == '-';
-	size_t d0 = i;
-	uint64_t u = 0;
-	for (; i < n && digit(p[i]); i++)
-		u = u * 10 + (unsigned)(p[i] - '0'); /* wraps on long input: unused then */
-	size_t nint = i - d0, nfrac = 0;
-	if (nint == 0)
-		return NK_DEC_BAD;
-	if (i < n && p[i] == '.') {
-		size_t f0 = ++i;
-		for (; i < n && digit(p[i]); i++)
-			u = u * 10 + (unsigned)(p[i] - '0');
-		nfrac = i - f0;
-		if (nfrac == 0)
-			return NK_DEC_BAD;
-	}
-	if (i != n)
-		return NK_DEC_BAD;
-	if (nint > 15 || nfrac > 3) /* rare: the exact general parser */
-		return nk_dec_parse(p, n, v);
-	/* u < 10^(15 + nfrac): in thousandths below 10^18, no overflow */
-	static const uint64_t scale[] = {1000, 100, 10, 1};
-	u *= scale[nfrac];
-	*v = p[0] == '-' ? -(nk_dec)u : (nk_dec)u;
-	return NK_DEC_OK;
+	nk_dec d;
+	int rc = nk_dec_parse(p, n, &d);
+	if (rc == NK_DEC_OK && v)
+		*v = d;
+	return rc;
 }
 
 /* --------------------------------------------------------- row checkers */
 
-static nk_str fld(const nk_tsv *t, size_t col) { return t->f[col]; }
-
-int nk_row_year(const nk_tsv *t, size_t col)
-{
-	nk_str s = fld(t, col);
-	int y = nk_year_parse(s.p, s.n);
-	if (y < 0)
-		nk_tsv_die(t, col, "not a year");
-	return y;
-}
-
 int nk_row_period(const nk_tsv *t, size_t col, int year)
 {
-	nk_str s = fld(t, col);
+	nk_str s = t->f[col];
 	int m = nk_period_parse(s.p, s.n, year);
 	if (m < 0)
 		nk_tsv_die(t, col, year < 0 ? "not a period (YYYY or YYYYMM)"
@@ -186,57 +114,13 @@ int nk_row_period(const nk_tsv *t, size_t col, int year)
 	return m;
 }
 
-int nk_row_flow(const nk_tsv *t, size_t col)
-{
-	nk_str s = fld(t, col);
-	int f = nk_flow_parse(s.p, s.n);
-	if (!f)
-		nk_tsv_die(t, col, "not a flow (M, X, RM or RX)");
-	return f;
-}
-
-int nk_row_nkflow(const nk_tsv *t, size_t col)
-{
-	nk_str s = fld(t, col);
-	int f = nk_nkflow_parse(s.p, s.n);
-	if (!f)
-		nk_tsv_die(t, col, "not a DPRK flow (X or M)");
-	return f;
-}
-
-uint32_t nk_row_iso3(const nk_tsv *t, size_t col)
-{
-	nk_str s = fld(t, col);
-	uint32_t c = nk_iso3(s.p, s.n);
-	if (c == NK_ISO3_BAD)
-		nk_tsv_die(t, col, "not an ISO3 code");
-	return c;
-}
-
 int nk_row_hsrev(const nk_tsv *t, size_t col)
 {
-	nk_str s = fld(t, col);
+	nk_str s = t->f[col];
 	int r = nk_hsrev_parse(s.p, s.n);
 	if (r == -2)
 		nk_tsv_die(t, col, "not an HS revision (H0..H6)");
 	return r;
-}
-
-void nk_row_hs(const nk_tsv *t, size_t col)
-{
-	if (fld(t, col).n == 0)
-		nk_tsv_die(t, col, "empty commodity code");
-}
-
-int nk_row_num(const nk_tsv *t, size_t col, nk_dec *v)
-{
-	nk_str s = fld(t, col);
-	int rc = nk_num_parse(s.p, s.n, v);
-	if (rc == NK_DEC_OK)
-		return 1;
-	if (rc == NK_DEC_EMPTY)
-		return 0;
-	nk_tsv_die(t, col, nk_dec_strerror(rc));
 }
 
 void nk_row_check(const nk_tsv *t, const int *ix)
@@ -256,11 +140,11 @@ void nk_row_check(const nk_tsv *t, const int *ix)
 		 * no source splits); a tool that needs one calls
 		 * nk_row_flow/nk_row_nkflow itself. */
 		case NK_T_FLOW:
-			if (fld(t, col).n)
+			if (t->f[col].n)
 				nk_row_flow(t, col);
 			break;
 		case NK_T_NKFLOW:
-			if (fld(t, col).n)
+			if (t->f[col].n)
 				nk_row_nkflow(t, col);
 			break;
 		case NK_T_HSREV: nk_row_hsrev(t, col); break;

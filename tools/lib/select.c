@@ -344,55 +344,6 @@ void nk_selrow_read(nk_selrow *r, const nk_tsv *t, const nk_selcols *c)
 		r->source = t->f[ix[NK_C_SOURCE]];
 }
 
-int nk_strs_prefix(const nk_strs *hs, nk_str h)
-{
-	for (size_t i = 0; i < hs->n; i++) {
-		size_t n = hs->len[i];
-		if (h.n >= n && !memcmp(h.p, hs->s[i], n)) {
-			if (n == 5 && h.n != 5 && hs->s[i][0] == 'T')
-				continue; /* TOTAL matches only TOTAL */
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static int code_in(const uint32_t *v, size_t n, uint32_t c)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == c)
-			return 1;
-	return 0;
-}
-
-int nk_sel_match(const nk_sel *s, const nk_selrow *r)
-{
-	if (s->has_years && !nk_years_has(&s->years, r->year))
-		return 0;
-	if (s->nkflows && !(s->nkflows & r->nkflow))
-		return 0;
-	if (s->flows && !(s->flows & r->flow))
-		return 0;
-	if (s->hsrevs && (r->hsrev < 0 || !(s->hsrevs >> r->hsrev & 1)))
-		return 0;
-	if (s->ncp && !code_in(s->cp, s->ncp, r->cp))
-		return 0;
-	if (s->nrep && !code_in(s->rep, s->nrep, r->rep))
-		return 0;
-	if (s->hs.n && !nk_strs_prefix(&s->hs, r->hs))
-		return 0;
-	if (s->source.n) {
-		size_t j;
-		for (j = 0; j < s->source.n; j++)
-			if (r->source.n == s->source.len[j] &&
-			    !memcmp(r->source.p, s->source.s[j], r->source.n))
-				break;
-		if (j == s->source.n)
-			return 0;
-	}
-	return 1;
-}
-
 /* ------------------------------------------------------ candidate index */
 
 typedef struct {
@@ -436,7 +387,7 @@ const int *nk_selindex_get(nk_selindex *x, uint32_t cp)
 	int k = 0;
 	for (size_t i = 0; i < x->nsel; i++) {
 		const nk_sel *s = x->sel[i];
-		if (s && (!s->ncp || code_in(s->cp, s->ncp, cp)))
+		if (s && (!s->ncp || nk_sel_in_(s->cp, s->ncp, cp)))
 			c->l[k++] = (int)i;
 	}
 	c->l[k] = -1;

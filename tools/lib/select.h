@@ -91,7 +91,18 @@ int nk_sel_overlap(const nk_sel *a, const nk_sel *b);
 void nk_strs_load_hs(nk_strs *ss, const nk_ynode *v, const char *what);
 void nk_strs_free(nk_strs *ss);
 /* Does code `h` start with one of the prefixes (TOTAL only equals TOTAL)? */
-int nk_strs_prefix(const nk_strs *hs, nk_str h);
+static inline int nk_strs_prefix(const nk_strs *hs, nk_str h)
+{
+	for (size_t i = 0; i < hs->n; i++) {
+		size_t n = hs->len[i];
+		if (h.n >= n && !__builtin_memcmp(h.p, hs->s[i], n)) {
+			if (n == 5 && h.n != 5 && hs->s[i][0] == 'T')
+				continue; /* TOTAL matches only TOTAL */
+			return 1;
+		}
+	}
+	return 0;
+}
 /* Digits (1..10) or TOTAL: a commodity code a rule may write. */
 int nk_hs_code_ok(const char *s);
 
@@ -125,8 +136,41 @@ nk_str nk_sel_code(const nk_selcols *c, const nk_str *f);
  * contract.h's row checkers do (they die with FILE:LINE: field 'NAME'). */
 void nk_selrow_read(nk_selrow *r, const nk_tsv *t, const nk_selcols *c);
 
-/* Does the row pass every key of s? */
-int nk_sel_match(const nk_sel *s, const nk_selrow *r);
+/* Does the row pass every key of s? Inline: it runs per row and rule. */
+static inline int nk_sel_in_(const uint32_t *v, size_t n, uint32_t c)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == c)
+			return 1;
+	return 0;
+}
+static inline int nk_sel_match(const nk_sel *s, const nk_selrow *r)
+{
+	if (s->has_years && !nk_years_has(&s->years, r->year))
+		return 0;
+	if (s->nkflows && !(s->nkflows & r->nkflow))
+		return 0;
+	if (s->flows && !(s->flows & r->flow))
+		return 0;
+	if (s->hsrevs && (r->hsrev < 0 || !(s->hsrevs >> r->hsrev & 1)))
+		return 0;
+	if (s->ncp && !nk_sel_in_(s->cp, s->ncp, r->cp))
+		return 0;
+	if (s->nrep && !nk_sel_in_(s->rep, s->nrep, r->rep))
+		return 0;
+	if (s->hs.n && !nk_strs_prefix(&s->hs, r->hs))
+		return 0;
+	if (s->source.n) {
+		size_t j;
+		for (j = 0; j < s->source.n; j++)
+			if (r->source.n == s->source.len[j] &&
+			    !__builtin_memcmp(r->source.p, s->source.s[j], r->source.n))
+				break;
+		if (j == s->source.n)
+			return 0;
+	}
+	return 1;
+}
 
 /* ----------------------------------------------------- candidate index */
 
