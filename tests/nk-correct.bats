@@ -232,6 +232,18 @@ SAMPLE=$NK_ROOT/tests/data/nk-correct/chn-deu-usa-prk-kor-2022.tsv
 	assert_equal "$(printf '%s\n' "$output" | grep -m1 $'^# AAA\t')" $'# AAA\t1988\tM\t2000000\t0\tn/a\t1.000\tFLAG'
 }
 
+@test "sums beyond 9.2e15: a data run is fine, --explain says it cannot write them" {
+	printf 'source\tyear\treporter\tpartner\tflow\ths\tvalue_usd\ncomtrade\t2016\tCHN\tPRK\tM\tTOTAL\t9000000000000000\ncomtrade\t2016\tCHN\tPRK\tM\t27\t9000000000000000\n' >"$BATS_TEST_TMPDIR/in.tsv"
+	printf 'rules:\n  - {id: big, source: s, reason: r, match: {counterpart: CHN}, scale: 1}\n' >"$BATS_TEST_TMPDIR/r.yaml"
+	run --separate-stderr nk-correct -q -r "$BATS_TEST_TMPDIR/r.yaml" "$BATS_TEST_TMPDIR/in.tsv"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -c $'\tbig$')" 2
+	run --separate-stderr nk-correct -q --explain -r "$BATS_TEST_TMPDIR/r.yaml" "$BATS_TEST_TMPDIR/in.tsv"
+	assert_failure 1
+	assert_equal "$stderr" "nk-correct: --explain: rule 'big': the values it touched sum beyond +-9.2e15, which no contract number holds"
+	assert_equal "$output" ""
+}
+
 @test "the rules column holds every id, however long (no cut at 4096 bytes)" {
 	f=$BATS_TEST_TMPDIR/r.yaml
 	seq 0 299 | mawk 'BEGIN { print "rules:" }

@@ -301,13 +301,12 @@ static int starts_with(nk_str h, const char *p)
 	return h.n >= n && !memcmp(h.p, p, n);
 }
 
-/* A sum for --explain; one beyond the contract's range cannot be written. */
-static void add_to(nk_dec *sum, nk_dec v, const rule *r)
+/* A sum for --explain. One beyond the contract's range cannot be written
+ * exactly: marked, and --explain says so (a data run needs no sum). */
+static void add_to(nk_dec *sum, nk_dec v, rule *r)
 {
 	if (nk_dec_add(*sum, v, sum) != NK_DEC_OK)
-		nk_die(1, "rule '%s': the values it touched sum beyond the range of a "
-			  "contract number (9.2e15)",
-			  r->id);
+		r->sum_range = 1;
 }
 
 /* A replace sets one figure (a published total) for a counterpart, flow and

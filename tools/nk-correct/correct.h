@@ -61,6 +61,7 @@ typedef struct {
 	/* what happened */
 	uint64_t rows;
 	nk_dec before, after_v;
+	int sum_range; /* a sum left the contract's range */
 } rule;
 
 /* --screen's thresholds: defaults, or the last rule file's `screen:`. */

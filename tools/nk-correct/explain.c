@@ -55,6 +55,10 @@ void explain(const ruleset *rs, const nk_years *seen, const char *output)
 		const rule *r = &rs->r[i];
 		const char *what;
 		rule_status(r, seen, &what);
+		if (r->sum_range)
+			nk_die(1, "--explain: rule '%s': the values it touched sum beyond "
+				  "+-9.2e15, which no contract number holds",
+			       r->id);
 		nk_dec after = r->act == A_EXCLUDE ? 0 : r->after_v;
 		nk_out_int(o, (int64_t)i + 1);
 		nk_out_byte(o, '\t');
