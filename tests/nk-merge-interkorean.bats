@@ -125,3 +125,12 @@ counterpart KOR: replaced by MOU inter-Korean figures	replace-kor	kor.tsv	6"
 	assert_equal "$(printf '%s\n' "$output" | grep -c '^mou')" 13
 	assert_equal "$(printf '%s\n' "$output" | sed -n '11p' | cut -f1)" mou
 }
+
+@test "the output keeps the contract (nk-validate --contract), unknown directions included" {
+	d=$NK_ROOT/tests/cases/nk-merge-interkorean/_data
+	run --separate-stderr sh -c "nk-merge-interkorean -q '$d/stream.tsv' | nk-validate --contract -n"
+	assert_success
+	assert_regex "$stderr" '^nk-validate: valid: [0-9]+ rows, 21 columns$'
+	# the shipped table has years without a published direction
+	nk-merge-interkorean -q "$d/stream.tsv" | awk -F'\t' '$1 == "mou" && $17 == "" { n++ } END { exit !(n > 0) }'
+}
