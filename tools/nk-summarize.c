@@ -785,6 +785,10 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 		memcpy(buf, line, len);
 		size_t nf = split(buf, len, f, 8);
 		if (str_is(f[0], "sum")) {
+			/* before any field is read: past nf, f[] holds views of an
+			 * earlier line, into a buffer realloc may have freed */
+			if (nf != 8)
+				PDIE("not a sum line of this partial's reports");
 			int r = -1;
 			for (int i = 0; i < o->nby; i++)
 				if (str_is(f[1], rep_name[o->by[i]]))
@@ -796,7 +800,7 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 							    : f[5].n ? -1 : 0;
 			nk_dec v;
 			uint64_t rows;
-			if (nf != 8 || r < 0 || y < 0 || fl < 0 || !(str_is(f[4], "0") || str_is(f[4], "1")) ||
+			if (r < 0 || y < 0 || fl < 0 || !(str_is(f[4], "0") || str_is(f[4], "1")) ||
 			    sub < 0 || nk_num_parse(f[6].p, f[6].n, &v) != NK_DEC_OK ||
 			    !parse_u64(f[7], &rows))
 				PDIE("not a sum line of this partial's reports");

@@ -31,11 +31,14 @@ max_len() {
 # megabytes of buffers).
 SIZES="-DNK_IN_BUF=256 -DNK_ZIN_BUF=64 -DNK_GZ_CHUNK=512 -DNK_GZ_STAGE=128 -DNK_OUT_BUF=256"
 
+# the version make builds (nk-summarize's partials name it on their first line)
+VERSION=$(sed -n 's/^VERSION *:= *//p' Makefile)
+
 build() {
 	w=/tmp/nk-fuzz-$1
 	mkdir -p "$w/corpus"
 	$CC -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-D_GNU_SOURCE -DNK_VERSION='"fuzz"' -DNK_DATADIR='"/nonexistent"' $SIZES \
+		-D_GNU_SOURCE -DNK_VERSION="\"$VERSION\"" -DNK_DATADIR='"/nonexistent"' $SIZES \
 		-Itools/lib -Itests/fuzz tools/lib/*.c tests/fuzz/fuzz.c "tests/fuzz/fz-$1.c" \
 		-Wl,--wrap=pthread_create -Wl,--wrap=pthread_join \
 		-lisal -lcsv -lyaml -lcurl -lyajl -lz -lm -lpthread -o "$w/fz-$1"
