@@ -27,7 +27,7 @@ FUZZES   := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZSRC))
 # the fuzz harnesses undo the threads a failed run left (tests/fuzz/fuzz.h)
 FUZZLD   := -Wl,--wrap=pthread_create -Wl,--wrap=pthread_join
 
-.PHONY: all deps check run install uninstall clean bench asan man fuzz
+.PHONY: all deps check run install uninstall clean bench asan man fuzz check-scale readme-chart
 all: $(BINS) $(UNITS) $(BENCHES) $(FUZZES) $(B)/test/failalloc.so
 
 $(B)/lib/%.o: tools/lib/%.c $(LIBHDR) | $(B)/lib
@@ -72,6 +72,22 @@ OUT ?= out
 run: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -f pipelines/build.mk OUT=$(OUT) B=$(B) run
+
+# The chart on the README's first screen, from a real run (checked in).
+readme-chart: run
+	cp $(OUT)/charts/trade-by-year.svg doc/trade-by-year.svg
+
+# Scale-out (pipelines/SCALE.md), not part of check: the build split into
+# partitions run by make -j2 and by GNU parallel (--sshlogin :, this machine),
+# their merged tables compared byte for byte with the single build's.
+SCALE_REPORTS := year partner section chapter stage
+check-scale: deps all
+	@NK_PKGS=parallel sh tools/deps.sh
+	@rm -rf $(OUT)/scale-check
+	@$(MAKE) --no-print-directory -j2 -f pipelines/scale.mk SO=$(OUT)/scale-check OUT=$(OUT) B=$(B) check
+	@NK_SSHLOGIN=: sh pipelines/scale/parallel.sh $(OUT)/scale-check 2>/dev/null
+	@for r in $(SCALE_REPORTS); do cmp $(OUT)/scale-check/parallel/summary-$$r.tsv $(OUT)/summary-$$r.tsv || exit 1; done
+	@echo "scale: GNU parallel --sshlogin : : the same $(words $(SCALE_REPORTS)) tables"
 
 bench: all
 	@sh tests/bench/run.sh

@@ -196,3 +196,18 @@ dom() {
 	run dom "$T/bad.html"
 	assert_output --regexp '<p id="selfcheck" data-status="fail"[^>]*>Self-check FAILED: summary-year.tsv row 1 exports: page 1, TSV [0-9]+'
 }
+
+@test "scale.mk: the build in 4 year partitions, make -j2, merged partials equal the single build's tables" {
+	build "$T/out" outputs >/dev/null 2>&1
+	run env -u MAKELEVEL make --no-print-directory -j2 -f pipelines/scale.mk B="$B" OUT="$T/out" SO="$T/scale" PARTS=4 check
+	assert_success
+	assert_output --partial "scale: 4 partitions + mou, merged: 5 tables equal the single build's"
+	# the partitions really split the years: each holds some, none twice
+	n=0
+	for p in 0 1 2 3; do
+		k=$(($(wc -l <"$T/scale/part-$p.tsv") - 1))
+		[ "$k" -gt 0 ] || fail "partition $p is empty"
+		n=$((n + k))
+	done
+	assert_equal "$n" "$(($(wc -l <"$T/scale/slice.tsv") - 1))"
+}
