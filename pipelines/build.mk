@@ -43,6 +43,7 @@ include pipelines/inputs.mk
 include pipelines/nkitw.mk
 include pipelines/structure.mk
 include pipelines/report.mk
+include pipelines/dots.mk
 
 outputs: $(OUTPUTS)
 

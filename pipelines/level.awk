@@ -1,17 +1,20 @@
-# level.awk -v rejects=FILE TRADE TRADE: one level of detail per source,
+# level.awk -v rejects=FILE TRADE TRADE: one level of detail per
 # counterpart, year and flow, so no trade is summed twice. Where such a group
 # holds rows at several levels (a TOTAL row and chapters, or chapter 27 and
 # subheading 270900 inside it), the coarsest level is kept (TOTAL, then
 # chapters, headings, subheadings: it holds the trade the finer rows leave
 # out) and the finer rows go to the rejects file with reason and the line,
-# like every stage's drops. Rows of source `rule` (added by nk-correct) are
+# like every stage's drops. The group spans sources: the totals tables
+# (source comtrade-totals, TOTAL) and the legacy chapter files (27, 44) give
+# the same counterpart-years 2014-2017, and the TOTAL holds the chapters.
+# Rows of source `rule` (added by nk-correct) are
 # separate trade and always kept. Give the file twice: the first pass finds
 # each group's levels (memory: one entry per group), the second writes.
 # The level of a code is nk-summarize's: TOTAL, 1-2 digits a chapter, 3-4 a
 # heading, 5-6 a subheading.
 BEGIN { FS = OFS = "\t" }
 function level(hs) { return hs == "TOTAL" ? 0 : length(hs) <= 2 ? 1 : length(hs) <= 4 ? 2 : 3 }
-function key() { return $c["source"] SUBSEP $c["counterpart"] SUBSEP $c["year"] SUBSEP $c["nk_flow"] }
+function key() { return $c["counterpart"] SUBSEP $c["year"] SUBSEP $c["nk_flow"] }
 FNR == 1 {
 	pass++
 	for (i = 1; i <= NF; i++) c[$i] = i

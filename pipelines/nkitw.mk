@@ -52,11 +52,43 @@ $(S)/fetch-api.tsv $(S)/fetch-api.rejects.tsv &: $(PIPE_MK) $(COUNTRIES) $(BIN)/
 endif
 .PHONY: FORCE
 
+# Stage 1c: every partner's total trade with the DPRK from the name-only
+# totals tables (TOTALS_X_INPUTS, TOTALS_M_INPUTS: the flow is only in the
+# file name): their exports 2014-2022 (DPRK imports), imports 2021 (DPRK
+# exports). Names are resolved through Comtrade's own lists.
+NAMES := data/countries/comtrade-names.tsv
+$(S)/totals-x.tsv $(S)/totals-x.rejects.tsv &: $(PIPE_MK) $(TOTALS_X_INPUTS) $(COUNTRIES) $(NAMES) $(BIN)/nk-fetch-parse | $(S)
+	$(call say,nk-fetch-parse --flow X,$(S)/totals-x.tsv)
+	$(Q)$(BIN)/nk-fetch-parse --flow X --rejects $(S)/totals-x.rejects.tsv \
+		-o $(S)/totals-x.tsv $(TOTALS_X_INPUTS)
+$(S)/totals-m.tsv $(S)/totals-m.rejects.tsv &: $(PIPE_MK) $(TOTALS_M_INPUTS) $(COUNTRIES) $(NAMES) $(BIN)/nk-fetch-parse | $(S)
+	$(call say,nk-fetch-parse --flow M,$(S)/totals-m.tsv)
+	$(Q)$(BIN)/nk-fetch-parse --flow M --rejects $(S)/totals-m.rejects.tsv \
+		-o $(S)/totals-m.tsv $(TOTALS_M_INPUTS)
+STAGE1 += $(S)/totals-x.tsv $(S)/totals-m.tsv
+STAGE1_REJECTS += $(S)/totals-x.rejects.tsv $(S)/totals-m.rejects.tsv
+
+# Stage 1d: one source per trade (pipelines/precedence.awk): where two
+# inputs give the same reporter, partner, flow and year at hs TOTAL, the one
+# earlier in STAGE1 wins and the other's row goes to the rejects. The shipped
+# data meet once: China's 2022 exports to the DPRK, 894,039,906 in the
+# Comtrade Plus file and in the 2022 totals table. The Comtrade Plus row wins:
+# it is UN Comtrade's own download (codes, CIF/FOB values, HS revision, a
+# dated release); the totals table is a third party's tabulation of the same
+# API by country name, possibly from another release (its China 2021 imports
+# differ from another release's). Summing both would count that trade twice.
+$(S)/inputs.tsv $(S)/precedence.rejects.tsv &: $(PIPE_MK) $(STAGE1) pipelines/precedence.awk
+	$(call say,precedence.awk,$(S)/inputs.tsv)
+	$(Q)cd $(OUT) && awk -v rejects=stage/precedence.rejects.tsv.tmp -f $(CURDIR)/pipelines/precedence.awk \
+		$(STAGE1:$(S)/%=stage/%) > stage/inputs.tsv.tmp && \
+		mv stage/precedence.rejects.tsv.tmp stage/precedence.rejects.tsv && mv stage/inputs.tsv.tmp stage/inputs.tsv
+STAGE1_REJECTS += $(S)/precedence.rejects.tsv
+
 # Stage 2: HS codes restored and checked per revision; chapter, section (with
 # names), BEC Rev.4 production stage. Nothing dropped; unknown codes counted.
-$(S)/normalize-hs.tsv: $(PIPE_MK) $(STAGE1) $(HS_TABLES) $(BIN)/nk-normalize-hs
+$(S)/normalize-hs.tsv: $(PIPE_MK) $(S)/inputs.tsv $(HS_TABLES) $(BIN)/nk-normalize-hs
 	$(call say,nk-normalize-hs,$@)
-	$(Q)cd $(OUT) && $(BIN)/nk-normalize-hs --names -o stage/normalize-hs.tsv $(STAGE1:$(S)/%=stage/%)
+	$(Q)cd $(OUT) && $(BIN)/nk-normalize-hs --names -o stage/normalize-hs.tsv stage/inputs.tsv
 
 # Stage 3: the DPRK view and the sourced corrections; every change in the
 # audit, every dropped row (KOR screening rows, re-exports, exclusions) in

@@ -82,8 +82,12 @@ mtimes() { (cd "$1" && find . -type f -printf '%p %T@\n' | sort); }
 	run diff -r "$T/a" "$T/b"
 	assert_success
 	assert_output ""
-	# and the trade stream is the tools' own chain, stage by stage
-	run sh -c "'$NK_BIN/nk-fetch-parse' -q --with-partner KOR $(ls data/comtrade/*.csv | sort | tr '\n' ' ') |
+	# and the trade stream is the tools' own chain, stage by stage (the
+	# totals tables after the Comtrade files, one source per trade)
+	"$NK_BIN/nk-fetch-parse" -q --with-partner KOR -o "$T/fp.tsv" $(ls data/comtrade/*.csv | sort)
+	"$NK_BIN/nk-fetch-parse" -q --flow X -o "$T/tx.tsv" $(ls data/comtrade-totals/comtrade_all_exports_*.csv | sort)
+	"$NK_BIN/nk-fetch-parse" -q --flow M -o "$T/tm.tsv" $(ls data/comtrade-totals/comtrade_all_imports_*.csv | sort)
+	run sh -c "awk -v rejects='$T/prec.tsv' -f pipelines/precedence.awk '$T/fp.tsv' '$T/tx.tsv' '$T/tm.tsv' 2>/dev/null |
 		'$NK_BIN/nk-normalize-hs' -q --names | '$NK_BIN/nk-correct' -q |
 		'$NK_BIN/nk-merge-interkorean' -q --replace-kor | '$NK_BIN/nk-normalize-hs' -q --names |
 		cmp - '$T/a/trade.tsv'"

@@ -124,3 +124,28 @@ nktrade: run as root:  apt-get install no-such-package-nktrade"
 	[ "$(tail -c 1 "$out" | od -An -c | tr -d ' ')" = '\n' ]
 	assert_equal "$(awk -F'\t' 'NF != 20' "$out" | wc -l)" 0
 }
+
+# The default build's stage 1d (pipelines/nkitw.mk, precedence.awk): the
+# Comtrade Plus download and the totals table both give China's 2022 exports
+# to the DPRK (894,039,906): the build keeps one, the Comtrade Plus row, and
+# says so in its rejects.
+@test "default data: Comtrade Plus 2022 wins over the totals table for the same trade; counted once" {
+	d=$BATS_TEST_TMPDIR
+	cd "$NK_ROOT"
+	unset MAKELEVEL MAKEFLAGS MFLAGS
+	run make --no-print-directory -f pipelines/build.mk B="$(dirname "$NK_BIN")" OUT="$d/out" "$d/out/stage/inputs.tsv"
+	assert_success
+	assert_output --partial "precedence.awk: 1 rows left out (an earlier source has them)"
+	s=$d/out/stage
+	# China's 2022 exports to the DPRK: once, from the Comtrade Plus file
+	assert_equal "$(awk -F'\t' '$2==2022 && $4=="CHN" && $6=="PRK" && $8=="X" {print $1, $10, $11}' "$s/inputs.tsv")" "comtrade TOTAL 894039906"
+	# the totals row is in the rejects, with the reason
+	assert_equal "$(tail -n +2 "$s/precedence.rejects.tsv" | cut -f1,2,4,8,11,22,23)" \
+		"$(printf 'comtrade-totals\t2022\tCHN\tX\t894039906\tprecedence\tstage/totals-x.tsv')"
+	# every other row of the inputs is kept: 2022 exports to the DPRK at
+	# TOTAL = the 26 other reporters of the totals table + China's Plus row
+	want=$(awk -F'\t' 'NR>1 && $2==2022 && $4!="CHN" {s+=$11} END {printf "%.3f", s + 894039906}' "$s/totals-x.tsv")
+	assert_equal "$(awk -F'\t' '$2==2022 && $6=="PRK" && $8=="X" && $10=="TOTAL" {s+=$11} END {printf "%.3f", s}' "$s/inputs.tsv")" "$want"
+	assert_equal "$(( $(wc -l <"$s/inputs.tsv") ))" \
+		"$(( $(wc -l <"$s/fetch-parse.tsv") + $(wc -l <"$s/totals-x.tsv") + $(wc -l <"$s/totals-m.tsv") - 3 ))"
+}
