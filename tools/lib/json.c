@@ -45,6 +45,7 @@ struct nk_json_priv {
 	size_t slice_n;
 	uint64_t slice_start; /* its offset */
 	size_t scan;	      /* its bytes counted into `lines` so far */
+	size_t nl;	      /* its first '\n' at or after scan (slice_n: none) */
 	int event;	      /* a callback came during this slice */
 	uint64_t gap;	      /* bytes since the last slice with a callback */
 	long lines;	      /* '\n' before slice_start + scan */
@@ -78,28 +79,40 @@ static const char *show(const char *p, size_t n, char *buf)
 	return buf;
 }
 
-/* Count the '\n' of the slice up to byte `off` into the position (lines
- * are counted once, as the parse moves on). */
+/* Count the '\n' of the slice up to byte `off` into the position. Called
+ * per value: up to the next '\n' (found once) it is a compare, so a
+ * one-line answer costs one memchr per slice. */
 static void count_lines(nk_json_priv *P, size_t off)
 {
 	if (off > P->slice_n)
 		off = P->slice_n;
 	if (off <= P->scan)
 		return;
-	const char *p = P->slice, *e = p + off, *q = p + P->scan;
-	while ((q = memchr(q, '\n', (size_t)(e - q)))) {
+	while (P->nl < off) {
 		P->lines++;
-		q++;
-		P->line_start = P->slice_start + (uint64_t)(q - p);
+		P->line_start = P->slice_start + P->nl + 1;
+		const char *q = memchr(P->slice + P->nl + 1, '\n', P->slice_n - P->nl - 1);
+		P->nl = q ? (size_t)(q - P->slice) : P->slice_n;
 	}
 	P->scan = off;
+}
+
+/* A new slice p[0..n): nothing of it counted yet. */
+static void slice_begin(nk_json_priv *P, const char *p, size_t n)
+{
+	const char *q = memchr(p, '\n', n);
+	P->slice = p;
+	P->slice_n = n;
+	P->scan = 0;
+	P->nl = q ? (size_t)(q - p) : n;
 }
 
 /* The line (1-based) of the token a callback is called for: yajl has
  * consumed the slice up to its end. */
 static long cur_line(nk_json_priv *P)
 {
-	count_lines(P, yajl_get_bytes_consumed(P->h));
+	if (P->nl < P->slice_n) /* else no '\n' left in the slice */
+		count_lines(P, yajl_get_bytes_consumed(P->h));
 	return P->lines + 1;
 }
 
@@ -408,9 +421,7 @@ int nk_json_feed(nk_json *j, const void *buf, size_t n)
 			return -1;
 		size_t k = n < SLICE ? n : SLICE;
 		P->event = 0;
-		P->slice = p;
-		P->slice_n = k;
-		P->scan = 0;
+		slice_begin(P, p, k);
 		yajl_status st = yajl_parse(P->h, (const unsigned char *)p, k);
 		if (check(P, st))
 			return -1;
@@ -435,9 +446,7 @@ int nk_json_end(nk_json *j)
 	nk_json_priv *P = j->p;
 	if (P->failed)
 		return -1;
-	P->slice = "";
-	P->slice_n = 0;
-	P->scan = 0;
+	slice_begin(P, "", 0);
 	yajl_status st = yajl_complete_parse(P->h);
 	return check(P, st);
 }
