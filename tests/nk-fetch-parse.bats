@@ -366,10 +366,10 @@ DOTS=$NK_ROOT/data/dots/DOT_timeSeries_2016-2018_PRK_rows.csv
 @test "DOTS: rows per year, guards counted, sums of the partner rows (real file)" {
 	run --separate-stderr nk-fetch-parse "$DOTS"
 	assert_success
-	# 2503 values: 698 kept, 9 outside (China-World), 12 World, 947 balance,
-	# 168 aggregates, 669 DPRK estimates
-	[[ $stderr == *"2503 rows read, 698 kept, 9 outside the slice;"*"world 12,"* ]]
-	[[ $stderr == *"removed: trade balance 947, aggregates 168, DPRK estimates (flag e) 669;"* ]]
+	# 2503 values: 692 kept, 9 outside (China-World), 12 World, 947 balance,
+	# 168 aggregates, 675 rows of the DPRK's own (669 flagged e, 6 with 910)
+	[[ $stderr == *"2503 rows read, 692 kept, 9 outside the slice;"*"world 12,"* ]]
+	[[ $stderr == *"removed: trade balance 947, aggregates 168, the DPRK's own rows (IMF estimates) 675;"* ]]
 	rows=$(printf '%s\n' "$output" | tail -n +2)
 	[ "$(printf '%s\n' "$rows" | cut -f1 | sort -u)" = dots ]
 	# partners' exports to the DPRK (FOB) and imports from it (CIF or FOB), by year
@@ -386,8 +386,10 @@ DOTS=$NK_ROOT/data/dots/DOT_timeSeries_2016-2018_PRK_rows.csv
 X 3196804000  3196804000"
 	# the IMF code as given, ISO3 through the shipped list
 	assert_equal "$(printf '%s\n' "$rows" | awk -F'\t' '$4=="CHN"' | cut -f5,7 | sort -u)" "$(printf '924\t954')"
-	# the DPRK rows left are its trade with "Other Countries n.i.e." (910, no ISO3, no flag)
-	assert_equal "$(printf '%s\n' "$rows" | awk -F'\t' '$4=="PRK"' | cut -f6,7,20 | sort -u)" "$(printf '\t910\t')"
+	# no row of the DPRK's own is left; 910 "Other Countries n.i.e." (no
+	# ISO3) reports its trade with the DPRK like a country
+	[ "$(printf '%s\n' "$rows" | awk -F'\t' '$4=="PRK"' | wc -l)" = 0 ]
+	assert_equal "$(printf '%s\n' "$rows" | awk -F'\t' '$5=="910"' | cut -f4,5,6 | sort -u)" "$(printf '\t910\tPRK')"
 	printf '%s\n' "$output" | nk-validate -c -q
 }
 
@@ -398,13 +400,13 @@ X 3196804000  3196804000"
 	plain=$output
 	[ "$(tail -n +2 "$rej" | cut -f22 | sort | uniq -c | tr -s ' ')" = " 168 aggregate
  947 balance
- 669 estimate
+ 675 estimate
  12 world" ]
 	# the balance rows say what the source said (the indicator) in the flow column
 	[ "$(awk -F'\t' '$22=="balance"' "$rej" | cut -f8 | sort -u)" = TBG_USD ]
 	run --separate-stderr nk-fetch-parse -q --dots-estimates "$DOTS"
 	assert_success
-	[ "$(printf '%s\n' "$output" | wc -l)" = $(( $(printf '%s\n' "$plain" | wc -l) + 669 )) ]
+	[ "$(printf '%s\n' "$output" | wc -l)" = $(( $(printf '%s\n' "$plain" | wc -l) + 675 )) ]
 	[ "$(printf '%s\n' "$output" | awk -F'\t' '$20=="e"' | wc -l)" = 669 ]
 	[ "$(printf '%s\n' "$output" | awk -F'\t' '$20=="e" && $4!="PRK"' | wc -l)" = 0 ]
 	# the DPRK's exports to China 2016 as DOTS publishes them
@@ -418,7 +420,7 @@ X 3196804000  3196804000"
 	run --separate-stderr nk-fetch-parse --all "$DOTS"
 	assert_success
 	# China-World: 6 rows World, 3 balance
-	[[ $stderr == *"698 kept, 0 outside the slice;"*"world 18,"*"trade balance 950,"* ]]
+	[[ $stderr == *"692 kept, 0 outside the slice;"*"world 18,"*"trade balance 950,"* ]]
 }
 
 # --- Comtrade Plus answers saved by pandas (data/comtrade-pandas/, real) ---

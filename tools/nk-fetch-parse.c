@@ -62,8 +62,8 @@ static const char help[] =
 	"  are always removed: the tool writes M, X, RM, RX of HS data only.\n"
 	"  IMF DOTS: trade balance rows and aggregates (Advanced Economies, Euro\n"
 	"  Area, regions, ...) are always removed; World with --keep-world kept.\n"
-	"      --dots-estimates    keep the DPRK's own DOTS rows flagged e (the IMF's\n"
-	"                          estimates from its partners' rows: by default\n"
+	"      --dots-estimates    keep the DPRK's own DOTS rows (the IMF's estimates\n"
+	"                          from its partners' rows, flag e: by default\n"
 	"                          removed, they would count that trade twice)\n"
 	"\n"
 	NK_FETCH_HELP
@@ -442,8 +442,9 @@ static const char *const greason[G_N] = {
 	"classification is not HS (H0..H6)",
 	"DOTS trade balance (TBG_USD): exports minus imports, not a flow",
 	"DOTS aggregate (a group of countries): its trade is in its members' rows",
-	"DOTS estimate (flag e) for the DPRK, made by the IMF from the partners' "
-	"rows: it would count them twice (--dots-estimates keeps it)",
+	"DOTS row with the DPRK as reporter: the IMF's estimate from the partners' "
+	"rows (the DPRK does not report), it would count them twice "
+	"(--dots-estimates keeps it)",
 };
 
 static struct {
@@ -793,8 +794,12 @@ static void process(state *s)
 			return guard(s, G_WORLD);
 		if (kr == K_AGGREGATE || kp == K_AGGREGATE)
 			return guard(s, G_AGG);
-		if (!s->o->dots_est && !strcmp(imf_iso3[rep], "PRK") &&
-		    memchr(v[R_FLAG].p, 'e', v[R_FLAG].n))
+		/* The DPRK does not report to the IMF: every row DOTS gives it
+		 * as reporter is the IMF's estimate from the partner rows. They
+		 * are flagged e, except its trade with 910 (other countries
+		 * n.i.e.), which is the same estimate (2016 imports 50,648 =
+		 * 910's exports 47,780 x 1.06) without the flag. */
+		if (!s->o->dots_est && !strcmp(imf_iso3[rep], "PRK"))
 			return guard(s, G_EST);
 	} else if (par == 0 && !s->o->keep_world) {
 		return guard(s, G_WORLD);
@@ -1827,7 +1832,7 @@ static void summary(void)
 		(unsigned long long)st.nodata);
 	if (st.dots || st.subannual)
 		nk_warn("IMF DOTS: %llu values read (a row per year); removed: trade "
-			"balance %llu, aggregates %llu, DPRK estimates (flag e) %llu; "
+			"balance %llu, aggregates %llu, the DPRK's own rows (IMF estimates) %llu; "
 			"%llu quarterly or monthly columns skipped",
 			(unsigned long long)st.dots, (unsigned long long)st.guard[G_BAL],
 			(unsigned long long)st.guard[G_AGG], (unsigned long long)st.guard[G_EST],
