@@ -366,19 +366,20 @@ DOTS=$NK_ROOT/data/dots/DOT_timeSeries_2016-2018_PRK_rows.csv
 @test "DOTS: rows per year, guards counted, sums of the partner rows (real file)" {
 	run --separate-stderr nk-fetch-parse "$DOTS"
 	assert_success
-	# 2503 values: 692 kept, 9 outside (China-World), 12 World, 947 balance,
-	# 168 aggregates, 675 rows of the DPRK's own (669 flagged e, 6 with 910)
-	[[ $stderr == *"2503 rows read, 692 kept, 9 outside the slice;"*"world 12,"* ]]
-	[[ $stderr == *"removed: trade balance 947, aggregates 168, the DPRK's own rows (IMF estimates) 675;"* ]]
+	# 2503 values: 669 kept, 9 outside (China-World), 12 World, 947 balance,
+	# 23 imports FOB (8 countries that also have the CIF row), 168
+	# aggregates, 675 rows of the DPRK's own (669 flagged e, 6 with 910)
+	[[ $stderr == *"2503 rows read, 669 kept, 9 outside the slice;"*"world 12,"* ]]
+	[[ $stderr == *"removed: trade balance 947, imports FOB (also given CIF) 23, aggregates 168, the DPRK's own rows (IMF estimates) 675;"* ]]
 	rows=$(printf '%s\n' "$output" | tail -n +2)
 	[ "$(printf '%s\n' "$rows" | cut -f1 | sort -u)" = dots ]
 	# partners' exports to the DPRK (FOB) and imports from it (CIF or FOB), by year
 	sums=$(printf '%s\n' "$rows" | awk -F'\t' '$6=="PRK" {n[$2 $8]++; s[$2 $8]+=$11} END {for (k in n) printf "%s %d %.0f\n", k, n[k], s[k]}' | sort)
-	assert_equal "$sums" "2016M 144 3337661509
+	assert_equal "$sums" "2016M 136 3305303423
 2016X 106 3485754443
-2017M 143 2058658073
+2017M 135 2034909951
 2017X 89 3570304647
-2018M 132 728849477
+2018M 125 712844995
 2018X 78 2612740667"
 	# China 2016 as published: exports FOB 3,196,804,000, imports CIF 2,706,985,000
 	assert_equal "$(printf '%s\n' "$rows" | awk -F'\t' '$4=="CHN" && $2==2016 {print $8, $11, $12, $13}' | sort)" \
@@ -401,6 +402,7 @@ X 3196804000  3196804000"
 	[ "$(tail -n +2 "$rej" | cut -f22 | sort | uniq -c | tr -s ' ')" = " 168 aggregate
  947 balance
  675 estimate
+ 23 import-fob
  12 world" ]
 	# the balance rows say what the source said (the indicator) in the flow column
 	[ "$(awk -F'\t' '$22=="balance"' "$rej" | cut -f8 | sort -u)" = TBG_USD ]
@@ -420,7 +422,7 @@ X 3196804000  3196804000"
 	run --separate-stderr nk-fetch-parse --all "$DOTS"
 	assert_success
 	# China-World: 6 rows World, 3 balance
-	[[ $stderr == *"692 kept, 0 outside the slice;"*"world 18,"*"trade balance 950,"* ]]
+	[[ $stderr == *"669 kept, 0 outside the slice;"*"world 18,"*"trade balance 950,"* ]]
 }
 
 # --- Comtrade Plus answers saved by pandas (data/comtrade-pandas/, real) ---
@@ -469,4 +471,20 @@ X 7 3054886.524"
 	# no name left without an ISO3
 	[ "$(printf '%s\n' "$rows" | awk -F'\t' '$4==""' | wc -l)" = 0 ]
 	printf '%s\n' "$output" | nk-validate -c -q
+}
+
+@test "DOTS: a country that reports imports FOB has them CIF too (FOB x 1.06, within $10): the FOB row is removed, counted" {
+	run --separate-stderr nk-fetch-parse -q --rejects "$BATS_TEST_TMPDIR/rej.tsv" "$DOTS"
+	assert_success
+	fob=$(awk -F'\t' '$22=="import-fob" {print $5, $2, $11}' "$BATS_TEST_TMPDIR/rej.tsv" | sort)
+	[ "$(printf '%s\n' "$fob" | cut -d' ' -f1 | sort -u | tr '\n' ' ')" = "156 199 223 243 273 293 319 698 " ]
+	# each has its CIF row in the output, the FOB value x 1.06 within $10
+	# (the largest gap: South Africa 2018, 354,449 against 334,389 x 1.06 = 354,452.34)
+	printf '%s\n' "$output" | awk -F'\t' '$8=="M" {print $5, $2, $11}' | sort >"$BATS_TEST_TMPDIR/cif"
+	run awk 'NR==FNR {cif[$1 " " $2] = $3; next}
+		!(($1 " " $2) in cif) {print "no CIF row:", $0; next}
+		{d = cif[$1 " " $2] - $3 * 1.06; if (d > 10 || d < -10) print "not FOB x 1.06:", $0, cif[$1 " " $2]}' \
+		"$BATS_TEST_TMPDIR/cif" - <<<"$fob"
+	assert_success
+	assert_output ""
 }

@@ -429,10 +429,10 @@ static nk_str qty_abbr(nk_str code, nk_str text)
 
 /* ------------------------------------------------------------- counters */
 
-enum { G_P2, G_MOT, G_CUST, G_WORLD, G_SUBFLOW, G_CLS, G_BAL, G_AGG, G_EST, G_N };
+enum { G_P2, G_MOT, G_CUST, G_WORLD, G_SUBFLOW, G_CLS, G_BAL, G_IMPFOB, G_AGG, G_EST, G_N };
 static const char *const gname[G_N] = {"partner2", "mot", "customs", "world",
 				       "subflow", "classification", "balance",
-				       "aggregate", "estimate"};
+				       "import-fob", "aggregate", "estimate"};
 static const char *const greason[G_N] = {
 	"partner2Code is not 0 (World): a second-partner breakdown repeats the partner total",
 	"motCode is not 0: a mode-of-transport breakdown repeats the all-modes total",
@@ -441,6 +441,8 @@ static const char *const greason[G_N] = {
 	"sub-flow: part of M, X, RM or RX, counted there already",
 	"classification is not HS (H0..H6)",
 	"DOTS trade balance (TBG_USD): exports minus imports, not a flow",
+	"DOTS imports FOB (TMG_FOB_USD): the same trade as the TMG_CIF_USD row "
+	"(DOTS gives every reporter's imports CIF)",
 	"DOTS aggregate (a group of countries): its trade is in its members' rows",
 	"DOTS row with the DPRK as reporter: the IMF's estimate from the partners' "
 	"rows (the DPRK does not report), it would count them twice "
@@ -787,8 +789,12 @@ static void process(state *s)
 	if (!s->o->any_cust && v[R_CUST].n && !eq(v[R_CUST], "C00"))
 		return guard(s, G_CUST);
 	if (s->fmt == F_DOTS) {
+		/* A country that reports its imports FOB has them in DOTS twice:
+		 * TMG_FOB_USD as reported and TMG_CIF_USD (FOB x 1.06: Brazil
+		 * 2016 9,376,363 = 8,845,626 x 1.06), like every other
+		 * reporter's. The CIF row is kept, the FOB row counted. */
 		if (v[R_FLOW].n == 0)
-			return guard(s, G_BAL);
+			return guard(s, eq(v[R_FLOWTXT], "TMG_FOB_USD") ? G_IMPFOB : G_BAL);
 		int kr = rep < NCODES ? imf_kind[rep] : 0, kp = par < NCODES ? imf_kind[par] : 0;
 		if ((kr == K_WORLD || kp == K_WORLD) && !s->o->keep_world)
 			return guard(s, G_WORLD);
@@ -1450,7 +1456,7 @@ static void dots_flush(state *s, dots *d, const long *col, const nk_str *flags)
 	} ind[] = {
 		{"TXG_FOB_USD", "X", R_FOB}, /* exports FOB */
 		{"TMG_CIF_USD", "M", R_CIF}, /* imports CIF */
-		{"TMG_FOB_USD", "M", R_FOB}, /* imports FOB */
+		{"TMG_FOB_USD", "", R_FOB},  /* imports FOB: guard */
 		{"TBG_USD", "", -1},	     /* balance: guard */
 	};
 	if (!d->have)
@@ -1832,9 +1838,11 @@ static void summary(void)
 		(unsigned long long)st.nodata);
 	if (st.dots || st.subannual)
 		nk_warn("IMF DOTS: %llu values read (a row per year); removed: trade "
-			"balance %llu, aggregates %llu, the DPRK's own rows (IMF estimates) %llu; "
+			"balance %llu, imports FOB (also given CIF) %llu, aggregates %llu, "
+			"the DPRK's own rows (IMF estimates) %llu; "
 			"%llu quarterly or monthly columns skipped",
 			(unsigned long long)st.dots, (unsigned long long)st.guard[G_BAL],
+			(unsigned long long)st.guard[G_IMPFOB],
 			(unsigned long long)st.guard[G_AGG], (unsigned long long)st.guard[G_EST],
 			(unsigned long long)st.subannual);
 }
