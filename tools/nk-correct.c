@@ -44,9 +44,10 @@ static const char help[] =
 	"  -h, --help             show this help and exit\n"
 	"      --version          show the version and exit\n"
 	"\n"
-	"Rule actions: cif_fob (none, factor, by_counterpart), exclude, reassign,\n"
-	"add, replace, scale; see the README section \"Writing a rule\". Two rules\n"
-	"whose matches overlap are an error unless one says 'after:' the other.\n"
+	"Rule actions: cif_fob (none, factor, by_counterpart, imports), exclude,\n"
+	"reassign, add, replace, scale; see the README section \"Writing a rule\".\n"
+	"Two rules whose matches overlap are an error unless one says 'after:' the\n"
+	"other.\n"
 	"\n"
 	"With no FILE, or when FILE is -, read standard input. Exit status: 0 success,\n"
 	"1 bad data or rules (messages name FILE:LINE, rule files FILE:LINE:COL; with\n"
@@ -401,9 +402,17 @@ static int apply_rule(run *R, rule *r, row *w)
 		return 1;
 	}
 	nk_dec fac = r->factor;
+	int mul = r->act == A_SCALE; /* else cif_fob divides */
 	if (r->act == A_CIF) {
-		if (!(w->mirrored && (w->k.flow & (NK_FLOW_M | NK_FLOW_RM))))
-			return 1; /* only partners' imports are valued CIF */
+		/* partners' imports (CIF) are divided; with imports: cif their
+		 * exports (FOB) are multiplied: the DPRK's imports valued CIF */
+		if (!w->mirrored)
+			return 1;
+		if (!(w->k.flow & (NK_FLOW_M | NK_FLOW_RM))) {
+			if (!r->cif_imports || !(w->k.flow & (NK_FLOW_X | NK_FLOW_RX)))
+				return 1;
+			mul = 1;
+		}
 		for (size_t j = 0; j < r->ntab; j++)
 			if (r->tab_cp[j] == w->k.cp)
 				fac = r->tab_f[j];
@@ -424,13 +433,13 @@ static int apply_rule(run *R, rule *r, row *w)
 		return 0;
 	case A_SCALE:
 	case A_CIF:
-		if (w->known && (r->act == A_SCALE ? nk_dec_mul(w->v, fac, &w->v)
-						   : nk_dec_div(w->v, fac, &w->v)) != NK_DEC_OK)
+		if (w->known && (mul ? nk_dec_mul(w->v, fac, &w->v)
+				     : nk_dec_div(w->v, fac, &w->v)) != NK_DEC_OK)
 			nk_tsv_die(t, (size_t)R->ix_val, "value out of range after a rule");
 		if (R->aud) {
 			char fb[32];
 			nk_dec_fmt(fac, fb);
-			snprintf(note, sizeof note, "%s %s", r->act == A_SCALE ? "x" : "/", fb);
+			snprintf(note, sizeof note, "%s %s", mul ? "x" : "/", fb);
 		}
 		break;
 	case A_REPLACE:

@@ -40,6 +40,7 @@ typedef struct {
 			 and only the flows it can change (cif_fob) */
 	/* actions */
 	nk_dec factor;	  /* A_CIF (default factor), A_SCALE */
+	int cif_imports;  /* A_CIF imports: cif, the DPRK's imports valued CIF */
 	uint32_t *tab_cp; /* A_CIF by_counterpart */
 	nk_dec *tab_f;
 	size_t ntab;

@@ -44,11 +44,17 @@ static void load_cif(rule *r, const nk_ynode *v)
 		r->act = A_CIF_NONE;
 		return;
 	}
-	static const char *const k[] = {"factor", "by_counterpart", "default", NULL};
+	static const char *const k[] = {"factor", "by_counterpart", "default", "imports", NULL};
 	nk_ymap_keys(v, "cif_fob", k);
 	r->act = A_CIF;
 	const nk_ynode *f = nk_yget(v, "factor"), *t = nk_yget(v, "by_counterpart"),
-		       *d = nk_yget(v, "default");
+		       *d = nk_yget(v, "default"), *im = nk_yget(v, "imports");
+	if (im) { /* the DPRK's imports: fob (as the partners report them) or cif */
+		if (im->kind != NK_Y_SCALAR || (strcmp(im->str, "fob") && strcmp(im->str, "cif")))
+			nk_ydie(im, "'imports' must be fob (the partners' export values, "
+				    "the default) or cif (times the factor)");
+		r->cif_imports = !strcmp(im->str, "cif");
+	}
 	if (f && (t || d))
 		nk_ydie(v, "'cif_fob': give either 'factor' or 'by_counterpart' (with an "
 			   "optional 'default'), not both");
@@ -307,19 +313,21 @@ static void load_file(ruleset *rs, const char *path, size_t *cap)
 /* ------------------------------------------------------------ ordering */
 
 /* The rows a rule can touch, for the overlap check: a cif_fob rule only
- * partners' imports (valued CIF); a reassign also the rows it moves. */
+ * partners' imports (valued CIF), and with imports: cif their exports; a
+ * reassign also the rows it moves. */
 static void make_reach(rule *r)
 {
 	nk_sel_copy(&r->reach, &r->m);
-	if (r->act == A_CIF)
-		r->reach.flows = (r->m.flows ? r->m.flows : NK_FLOW_M | NK_FLOW_RM) &
-				 (NK_FLOW_M | NK_FLOW_RM);
+	if (r->act == A_CIF) {
+		int fl = NK_FLOW_M | NK_FLOW_RM | (r->cif_imports ? NK_FLOW_X | NK_FLOW_RX : 0);
+		r->reach.flows = (r->m.flows ? r->m.flows : fl) & fl;
+	}
 	if (r->act == A_REASSIGN)
 		nk_sel_widen(&r->reach, r->to_cp ? r->to_cp_code : 0, r->to_hs);
 }
 
 /* The rows a rule changes where it matches them (a cif_fob rule: only
- * partners' imports). */
+ * partners' imports, and exports with imports: cif). */
 static const nk_sel *touch(const rule *r)
 {
 	return r->act == A_CIF ? &r->reach : &r->m;
