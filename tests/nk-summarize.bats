@@ -48,6 +48,22 @@ D=$BATS_TEST_DIRNAME/cases/nk-summarize/_data
 @test "--merge of a plain stream is an error" { run_case nk-summarize merge-plain-stream; }
 @test "--merge without files: usage error" { run_case nk-summarize merge-nothing; }
 @test "--rejects: usage error (no row is dropped)" { run_case nk-summarize partial-and-rejects; }
+@test "sanction: full/partial tags, before/straddle/after (annual and monthly), cap use in value, tonnes, barrels" { run_case nk-summarize sanction; }
+@test "sanctions file: unknown key (did you mean)" { run_case nk-summarize sanctions-unknown-key; }
+@test "sanctions file: unknown direction (did you mean)" { run_case nk-summarize sanctions-unknown-direction; }
+@test "sanctions file: unknown basis (did you mean)" { run_case nk-summarize sanctions-unknown-basis; }
+@test "sanctions file: in_force before adopted" { run_case nk-summarize sanctions-in-force-before-adopted; }
+@test "sanctions file: a code not in its hs_rev (77 is reserved)" { run_case nk-summarize sanctions-code-not-in-revision; }
+@test "sanctions file: a 3-digit code" { run_case nk-summarize sanctions-code-3-digits; }
+@test "sanctions file: hs_rev not H0..H6" { run_case nk-summarize sanctions-bad-hs-rev; }
+@test "sanctions file: duplicate id" { run_case nk-summarize sanctions-duplicate-id; }
+@test "sanctions file: a cap that is not a number" { run_case nk-summarize sanctions-cap-not-a-number; }
+@test "sanctions file: direction cap without a cap" { run_case nk-summarize sanctions-cap-missing; }
+@test "sanctions file: an anchor and alias" { run_case nk-summarize sanctions-alias; }
+@test "sanctions file: a tab" { run_case nk-summarize sanctions-tab; }
+@test "sanctions file: nesting 200 deep" { run_case nk-summarize sanctions-deep-nesting; }
+@test "sanctions file: no source" { run_case nk-summarize sanctions-no-source; }
+@test "sanctions file: 30 February" { run_case nk-summarize sanctions-bad-date; }
 @test "--help" { run_case nk-summarize help; }
 @test "--version" { run_case nk-summarize version; }
 @test "unknown option: usage error" { run_case nk-summarize bad-option; }
@@ -99,7 +115,7 @@ D=$BATS_TEST_DIRNAME/cases/nk-summarize/_data
 	tail -n +2 "$D/small.tsv" | shuf --random-source=<(yes 7) >rows
 	for k in 1 2 3; do { echo "$h"; awk -v k=$k 'NR % 3 == k - 1' rows; } >part$k.tsv; done
 	for k in 1 2 3; do nk-summarize -q $by --partial -o p$k part$k.tsv; done
-	head -1 p1 | grep -qx 'nk-summarize partial 1 (nktrade [0-9.]*)'
+	head -1 p1 | grep -qx 'nk-summarize partial [0-9]* (nktrade [0-9.]*)'
 	for fmt in tsv json md; do
 		nk-summarize -q $by --top 2 --format $fmt "$D/small.tsv" >want.$fmt
 		nk-summarize -q --merge --top 2 --format $fmt p1 p2 p3 >got.$fmt
@@ -127,10 +143,11 @@ D=$BATS_TEST_DIRNAME/cases/nk-summarize/_data
 	nk-summarize -q --by year --by partner --partial -o p "$D/small.tsv"
 	nk-summarize -q --by year --partial -o py "$D/small.tsv"
 	nk-summarize -q --level hs6 --by year --by partner --partial -o p6 "$D/small.tsv"
-	sed '1s/partial 1 (nktrade [^)]*)/partial 1 (nktrade 9.9.9)/' p >old
+	sed '1s/(nktrade [^)]*)/(nktrade 9.9.9)/' p >old
+	! cmp -s p old
 	run --separate-stderr nk-summarize -q --merge p old
 	assert_failure 1
-	assert_equal "$stderr" "nk-summarize: old:1: a partial of another version (this is 'nk-summarize partial 1 (nktrade $(nk-summarize --version | awk '{print $3}'))')"
+	assert_equal "$stderr" "nk-summarize: old:1: a partial of another version (this is '$(head -1 p)')"
 	run --separate-stderr nk-summarize -q --merge p py
 	assert_failure 1
 	assert_equal "$stderr" "nk-summarize: py:2: a partial of --by year, not of --by year,partner: made with another report set"
@@ -172,4 +189,31 @@ D=$BATS_TEST_DIRNAME/cases/nk-summarize/_data
 	head -1 "$D/small.tsv" | nk-summarize -q $by --format json >"$BATS_TEST_TMPDIR/e"
 	run python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(sum(map(len, d.values())))' "$BATS_TEST_TMPDIR/e"
 	assert_output 0
+}
+
+@test "the shipped rules/sanctions.yaml loads; every entry has a basis and a source" {
+	run --separate-stderr nk-summarize -q --by sanction "$D/sanc.tsv"
+	assert_success
+	run grep -c '^  - id: ' "$NK_ROOT/rules/sanctions.yaml"
+	n=$output
+	[ "$n" -ge 20 ]
+	[ "$(grep -c '^    basis: \(stated\|list\|reading\)$' "$NK_ROOT/rules/sanctions.yaml")" -eq "$n" ]
+	[ "$(grep -c '^    source: "S/RES/[0-9]* ([0-9]*)' "$NK_ROOT/rules/sanctions.yaml")" -eq "$n" ]
+}
+
+@test "--by sanction: partials merge into the same report; another sanctions file is an error" {
+	cd "$BATS_TEST_TMPDIR"
+	s="--sanctions $D/sanctions.yaml"
+	h=$(head -1 "$D/sanc.tsv")
+	{ echo "$h"; sed -n '2,8p' "$D/sanc.tsv"; } >a.tsv
+	{ echo "$h"; tail -n +9 "$D/sanc.tsv"; } >b.tsv
+	nk-summarize -q --by year --by sanction $s "$D/sanc.tsv" >want
+	nk-summarize -q --by year --by sanction $s --partial -o pa a.tsv
+	nk-summarize -q --by year --by sanction $s --partial -o pb b.tsv
+	nk-summarize -q --merge $s pb pa >got
+	cmp want got
+	sed 's/test-refined-cap/test-refined-cap2/' "$D/sanctions.yaml" >other.yaml
+	run --separate-stderr nk-summarize -q --merge --sanctions other.yaml pa pb
+	assert_failure 1
+	[[ "$stderr" == "nk-summarize: pa:5: a partial made with another sanctions file"* ]] || fail "$stderr"
 }

@@ -5,6 +5,8 @@
  * order, and the sums can be written out (--partial) and added up later
  * (--merge) with the same result byte for byte. */
 #include "lib/contract.h"
+#include "lib/rules.h"
+#include "lib/select.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -27,6 +29,10 @@ static const char help[] =
 	"                         hs4      per heading (column hs4)\n"
 	"                         hs6      per subheading (column hs6)\n"
 	"                         stage    per production stage (column stage)\n"
+	"                         sanction per UN sanction of --sanctions and year:\n"
+	"                                  the trade it covers (full, or partial where\n"
+	"                                  the row's code is broader), before and after\n"
+	"                                  its in-force date, and the use of a cap\n"
 	"                       section..stage have an 'other' line for trade\n"
 	"                       without a usable code at that level, so the lines\n"
 	"                       of a year and flow add up to its total\n"
@@ -39,6 +45,8 @@ static const char help[] =
 	"                       counterpart, year and flow of one source that holds\n"
 	"                       rows at several levels (TOTAL and chapters) is an\n"
 	"                       error: summing both would count the trade twice\n"
+	"      --sanctions=FILE the rule file of --by sanction (default: the shipped\n"
+	"                       rules/sanctions.yaml)\n"
 	"  -f, --format=FMT     tsv (default), json, or md (a markdown table)\n"
 	"      --partial        write the exact running sums (a partial) instead of\n"
 	"                       the reports, for --merge\n"
@@ -62,13 +70,13 @@ static const char help[] =
 
 /* ---------------------------------------------------------------- reports */
 
-enum { R_YEAR, R_PARTNER, R_SECTION, R_CHAPTER, R_HS4, R_HS6, R_STAGE, R_N };
+enum { R_YEAR, R_PARTNER, R_SECTION, R_CHAPTER, R_HS4, R_HS6, R_STAGE, R_SANCTION, R_N };
 static const char *const rep_name[R_N] = {
-	"year", "partner", "section", "chapter", "hs4", "hs6", "stage",
+	"year", "partner", "section", "chapter", "hs4", "hs6", "stage", "sanction",
 };
-/* The column a report groups by (NULL: none beyond year and flow). */
+/* The column a report groups by (NULL: none, or its own). */
 static const char *const rep_col[R_N] = {
-	NULL, "counterpart", "section", "hs2", "hs4", "hs6", "stage",
+	NULL, "counterpart", "section", "hs2", "hs4", "hs6", "stage", NULL,
 };
 
 enum { LV_TOTAL, LV_HS2, LV_HS4, LV_HS6, LV_ANY };
@@ -86,6 +94,7 @@ typedef struct {
 	const char *section;
 	int level;
 	int partial, merge;
+	const char *sanctions; /* --sanctions FILE, NULL: the shipped one */
 } opts;
 
 static int lookup(const char *s, const char *const *names, int n)
@@ -96,6 +105,12 @@ static int lookup(const char *s, const char *const *names, int n)
 	return -1;
 }
 
+static int str_is(nk_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+	return s.n == n && !memcmp(s.p, lit, n);
+}
+
 static const char *const sec_roman[] = {
 	"I",   "II",   "III", "IV", "V",   "VI",   "VII",   "VIII", "IX",  "X",   "XI",
 	"XII", "XIII", "XIV", "XV", "XVI", "XVII", "XVIII", "XIX",  "XX",  "XXI",
@@ -104,7 +119,7 @@ enum { NSEC = sizeof sec_roman / sizeof *sec_roman };
 
 static void parse_opts(opts *o, int argc, char **argv)
 {
-	enum { O_PARTIAL = NK_OPT_TOOL };
+	enum { O_PARTIAL = NK_OPT_TOOL, O_SANCTIONS };
 	static const struct option lo[] = {
 		NK_COMMON_LONGOPTS,
 		{"by", 1, 0, 'b'},
@@ -114,6 +129,7 @@ static void parse_opts(opts *o, int argc, char **argv)
 		{"format", 1, 0, 'f'},
 		{"partial", 0, 0, O_PARTIAL},
 		{"merge", 0, 0, 'm'},
+		{"sanctions", 1, 0, O_SANCTIONS},
 		{0, 0, 0, 0},
 	};
 	static const char *const fmts[] = {"tsv", "json", "md"};
@@ -127,7 +143,7 @@ static void parse_opts(opts *o, int argc, char **argv)
 			int r = lookup(optarg, rep_name, R_N);
 			if (r < 0)
 				nk_usage_error("unknown report '%s' (year, partner, section, "
-					       "chapter, hs4, hs6, stage)", optarg);
+					       "chapter, hs4, hs6, stage, sanction)", optarg);
 			if (!(o->byset & 1u << r)) {
 				o->by[o->nby++] = r;
 				o->byset |= 1u << r;
@@ -159,6 +175,7 @@ static void parse_opts(opts *o, int argc, char **argv)
 			break;
 		case O_PARTIAL: o->partial = 1; break;
 		case 'm': o->merge = 1; break;
+		case O_SANCTIONS: o->sanctions = optarg; break;
 		default: nk_usage_error("unknown option");
 		}
 	}
@@ -170,6 +187,8 @@ static void parse_opts(opts *o, int argc, char **argv)
 		nk_usage_error("--section is the drill-down of --by chapter");
 	if (o->top && o->nby && !(o->byset & 1u << R_PARTNER))
 		nk_usage_error("--top applies to --by partner");
+	if (o->sanctions && !(o->byset & 1u << R_SANCTION) && !o->merge)
+		nk_usage_error("--sanctions is the rule file of --by sanction");
 	if (!o->nby && !o->merge) {
 		o->by[o->nby++] = R_YEAR;
 		o->byset = 1u << R_YEAR;
@@ -284,6 +303,354 @@ static size_t source_no(state *S, const char *p, size_t n)
 	return S->nsrc++;
 }
 
+/* -------------------------------------------------------------- sanctions */
+
+/* rules/sanctions.yaml: one entry per UN Security Council measure and the
+ * goods it names, as HS codes. Each entry becomes a row selector of the
+ * library (select.h: the DPRK flow and the HS prefixes), so a row is tagged
+ * with the same matcher nk-correct's rules use. */
+enum { D_EXPORT_BAN, D_SUPPLY_BAN, D_CAP, ND };
+static const char *const dir_name[ND] = {"dprk_export_ban", "supply_ban", "cap"};
+enum { B_STATED, B_LIST, B_READING, NB };
+static const char *const basis_name[NB] = {"stated", "list", "reading"};
+enum { TAG_FULL, TAG_PARTIAL };
+static const char *const tag_name[2] = {"full", "partial"};
+enum { P_BEFORE, P_STRADDLE, P_AFTER };
+static const char *const part_name[3] = {"before", "straddle", "after"};
+enum { M_VALUE, M_KG, M_LITRES, NM };
+static const char *const measure_name[NM] = {"value", "kg", "l"};
+
+typedef struct {
+	int y, m, d; /* m, d 0: not given (a month, a year) */
+} ymd;
+
+typedef struct {
+	const char *id, *source, *goods, *exceptions, *note;
+	int resolution, paragraph; /* paragraph 0: not given */
+	ymd adopted, in_force;
+	int dir, basis, hsrev, nkflow;
+	nk_strs hs;
+	nk_sel sel; /* nk_flow and hs (the strings of `hs`) */
+	int has_cap;
+	nk_dec cap_value, cap_tonnes, cap_barrels, bpt; /* -1: not given */
+	ymd cap_from;
+} sanction;
+
+typedef struct {
+	nk_ydoc *doc;
+	sanction *e;
+	size_t n;
+	char digest[17]; /* FNV-1a of the file's bytes: partials must agree */
+} sanctions;
+
+static sanctions SANC; /* loaded once for --by sanction */
+
+static const char *ystr_opt(const nk_ynode *m, const char *key)
+{
+	const nk_ynode *v = nk_yget(m, key);
+	return v ? nk_ystr(v, key, 1) : NULL;
+}
+
+/* YYYY-MM-DD or YYYY-MM (a source that gives the month only). */
+static ymd ydate(const nk_ynode *n, const char *what)
+{
+	const char *s = nk_ystr(n, what, 1);
+	ymd d = {0, 0, 0};
+	int k = 0;
+	if (sscanf(s, "%4d-%2d-%2d%n", &d.y, &d.m, &d.d, &k) == 3 && (size_t)k == strlen(s) &&
+	    strlen(s) == 10) {
+		static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+		if (d.m >= 1 && d.m <= 12 && d.d >= 1 && d.d <= mdays[d.m - 1] &&
+		    d.y >= NK_YEAR_MIN && d.y <= NK_YEAR_MAX &&
+		    (d.m != 2 || d.d < 29 || (d.y % 4 == 0 && (d.y % 100 || d.y % 400 == 0))))
+			return d;
+	} else if (sscanf(s, "%4d-%2d%n", &d.y, &d.m, &k) == 2 && (size_t)k == strlen(s) &&
+		   strlen(s) == 7 && d.m >= 1 && d.m <= 12 && d.y >= NK_YEAR_MIN &&
+		   d.y <= NK_YEAR_MAX) {
+		d.d = 0;
+		return d;
+	}
+	nk_ydie(n, "'%s' must be a date YYYY-MM-DD (or YYYY-MM): '%s'", what, s);
+}
+
+static int ymd_cmp(ymd a, ymd b)
+{
+	if (a.y != b.y)
+		return a.y < b.y ? -1 : 1;
+	if (a.m != b.m)
+		return a.m < b.m ? -1 : 1;
+	return (a.d > b.d) - (a.d < b.d);
+}
+
+/* A value of a fixed list, with "did you mean" for a near miss. */
+static int yword(const nk_ynode *n, const char *what, const char *const *names, int nn)
+{
+	const char *s = nk_ystr(n, what, 1);
+	int best = -1;
+	size_t bd = 3;
+	for (int i = 0; i < nn; i++) {
+		if (!strcmp(s, names[i]))
+			return i;
+		size_t d = nk_edit_distance(s, names[i], 2);
+		if (d < bd)
+			bd = d, best = i;
+	}
+	char list[160] = "";
+	for (int i = 0; i < nn; i++)
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+			 i ? (i == nn - 1 ? " or " : ", ") : "", names[i]);
+	if (best >= 0)
+		nk_ydie(n, "unknown %s '%s' (did you mean '%s'?)", what, s, names[best]);
+	nk_ydie(n, "unknown %s '%s' (%s)", what, s, list);
+}
+
+/* The 6-digit codes of the HS revisions the entries name
+ * (data/hs/nomenclature.tsv), sorted, to check each code and prefix. */
+typedef struct {
+	int32_t *c[7];
+	size_t n[7];
+} nomen;
+
+static void nomen_load(nomen *N, unsigned revs)
+{
+	char *path = nk_datafile("data/hs/nomenclature.tsv");
+	char *paths[1] = {path};
+	nk_tsv *t = nk_tsv_open(paths, 1);
+	size_t ir = nk_tsv_need(t, "hs_rev"), ic = nk_tsv_need(t, "hs6");
+	size_t cap[7] = {0};
+	while (nk_tsv_next(t)) {
+		int r = nk_hsrev_parse(t->f[ir].p, t->f[ir].n);
+		if (r < 0 || !(revs & 1u << r))
+			continue;
+		int64_t v;
+		if (t->f[ic].n != 6 || nk_int_parse(t->f[ic].p, 6, &v))
+			nk_tsv_die(t, ic, "not a 6-digit code");
+		if (N->n[r] == cap[r])
+			N->c[r] = nk_xrealloc(N->c[r], (cap[r] = cap[r] ? 2 * cap[r] : 8192) * sizeof(int32_t));
+		N->c[r][N->n[r]++] = (int32_t)v;
+	}
+	nk_tsv_close(t);
+	free(path);
+	for (int r = 0; r < 7; r++)
+		for (size_t i = 1; i < N->n[r]; i++)
+			if (N->c[r][i] < N->c[r][i - 1])
+				nk_die(1, "data/hs/nomenclature.tsv: codes of H%d are not sorted", r);
+}
+
+/* Is some code of revision r in [lo, hi)? */
+static int nomen_has(const nomen *N, int r, int32_t lo, int32_t hi)
+{
+	size_t a = 0, b = N->n[r];
+	while (a < b) {
+		size_t m = (a + b) / 2;
+		if (N->c[r][m] < lo)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a < N->n[r] && N->c[r][a] < hi;
+}
+
+static const char *const hs_year[7] = {"HS1992", "HS1996", "HS2002", "HS2007",
+				       "HS2012", "HS2017", "HS2022"};
+
+static void load_cap(sanction *e, const nk_ynode *c)
+{
+	static const char *const keys[] = {"flow", "value_usd", "tonnes", "barrels",
+					   "barrels_per_tonne", "per", "from", "rule", NULL};
+	nk_ymap(c, "cap");
+	nk_ymap_keys(c, "cap", keys);
+	static const char *const flows[] = {"dprk_export", "supply"};
+	e->nkflow = yword(nk_yneed(c, "cap", "flow"), "cap flow", flows, 2) ? NK_NKFLOW_M
+									      : NK_NKFLOW_X;
+	e->has_cap = 1;
+	const nk_ynode *v;
+	nk_dec *num[] = {&e->cap_value, &e->cap_tonnes, &e->cap_barrels, &e->bpt};
+	static const char *const nkeys[] = {"value_usd", "tonnes", "barrels", "barrels_per_tonne"};
+	for (int i = 0; i < 4; i++) {
+		*num[i] = -1;
+		if ((v = nk_yget(c, nkeys[i])) && (*num[i] = nk_ydec(v, nkeys[i])) <= 0)
+			nk_ydie(v, "'%s' must be greater than 0: '%s'", nkeys[i], v->str);
+	}
+	static const char *const pers[] = {"year"};
+	yword(nk_yneed(c, "cap", "per"), "cap period", pers, 1);
+	static const char *const rules[] = {"lower"};
+	if ((v = nk_yget(c, "rule")))
+		yword(v, "cap rule", rules, 1);
+	e->cap_from = e->in_force;
+	if ((v = nk_yget(c, "from")))
+		e->cap_from = ydate(v, "from");
+}
+
+static void load_entry(sanction *e, const nk_ynode *m, const nomen *N)
+{
+	static const char *const keys[] = {"id", "resolution", "paragraph", "adopted", "in_force",
+					   "direction", "hs_rev", "hs", "cap", "exceptions",
+					   "basis", "source", "goods", "note", NULL};
+	nk_ymap(m, "a sanction");
+	nk_ymap_keys(m, "a sanction", keys);
+	const nk_ynode *v = nk_yneed(m, "a sanction", "id");
+	e->id = nk_ystr(v, "id", 1);
+	for (const char *p = e->id; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && !strchr("-_.", *p))
+			nk_ydie(v, "'id' may hold letters, digits and -_. only: '%s'", e->id);
+	e->resolution = (int)nk_yint(nk_yneed(m, "a sanction", "resolution"), "resolution", 1, 99999);
+	if ((v = nk_yget(m, "paragraph")))
+		e->paragraph = (int)nk_yint(v, "paragraph", 1, 9999);
+	e->adopted = ydate(nk_yneed(m, "a sanction", "adopted"), "adopted");
+	v = nk_yneed(m, "a sanction", "in_force");
+	e->in_force = ydate(v, "in_force");
+	if (ymd_cmp(e->in_force, e->adopted) < 0)
+		nk_ydie(v, "'in_force' %s is before 'adopted' %s", v->str,
+			nk_yget(m, "adopted")->str);
+	e->dir = yword(nk_yneed(m, "a sanction", "direction"), "direction", dir_name, ND);
+	v = nk_yneed(m, "a sanction", "hs_rev");
+	e->hsrev = nk_hsrev_parse(nk_ystr(v, "hs_rev", 1), v->len);
+	if (e->hsrev < 0)
+		nk_ydie(v, "'hs_rev' must be H0..H6: '%s'", v->str);
+	v = nk_yneed(m, "a sanction", "hs");
+	nk_strs_load_hs(&e->hs, v, "hs");
+	for (size_t i = 0; i < e->hs.n; i++) {
+		const nk_ynode *it = v->kind == NK_Y_SEQ ? v->kid[i] : v;
+		size_t n = e->hs.len[i];
+		if (n != 2 && n != 4 && n != 6)
+			nk_ydie(it, "'hs' codes are chapters, headings or subheadings (2, 4 or 6 "
+				    "digits): '%s'", e->hs.s[i]);
+		int32_t lo = atoi(e->hs.s[i]), span = n == 2 ? 10000 : n == 4 ? 100 : 1;
+		if (!nomen_has(N, e->hsrev, lo * span, (lo + 1) * span))
+			nk_ydie(it, "'%s' is not a code of H%d (%s)", e->hs.s[i], e->hsrev,
+				hs_year[e->hsrev]);
+	}
+	e->basis = yword(nk_yneed(m, "a sanction", "basis"), "basis", basis_name, NB);
+	e->source = nk_ystr(nk_yneed(m, "a sanction", "source"), "source", 1);
+	e->goods = ystr_opt(m, "goods");
+	e->exceptions = ystr_opt(m, "exceptions");
+	e->note = ystr_opt(m, "note");
+	e->cap_value = e->cap_tonnes = e->cap_barrels = e->bpt = -1;
+	v = nk_yget(m, "cap");
+	if (e->dir == D_CAP) {
+		if (!v)
+			nk_ydie(m, "a sanction of direction 'cap' needs 'cap' (flow, per, and "
+				   "value_usd, tonnes or barrels)");
+		load_cap(e, v);
+	} else {
+		if (v)
+			nk_ydie(v, "'cap' belongs to a sanction of direction 'cap'");
+		e->nkflow = e->dir == D_EXPORT_BAN ? NK_NKFLOW_X : NK_NKFLOW_M;
+	}
+	e->sel.node = m;
+	e->sel.nkflows = e->nkflow;
+	e->sel.hs = e->hs;
+}
+
+/* Load and check the whole file before the first row is read. */
+static void sanctions_load(sanctions *L, const char *path)
+{
+	char *def = path ? NULL : nk_datafile("rules/sanctions.yaml");
+	L->doc = nk_ydoc_load(path ? path : def);
+	const nk_ynode *root = L->doc->root;
+	if (!root)
+		nk_die(1, "%s: empty sanctions file", L->doc->path);
+	static const char *const top[] = {"sanctions", NULL};
+	nk_ymap(root, "the sanctions file");
+	nk_ymap_keys(root, "the sanctions file", top);
+	const nk_ynode *seq = nk_yseq(nk_yneed(root, "the sanctions file", "sanctions"),
+				      "sanctions");
+	if (!seq->n)
+		nk_ydie(seq, "'sanctions' is empty");
+	if (seq->n > 60000)
+		nk_ydie(seq, "more than 60000 sanctions");
+	unsigned revs = 0;
+	for (size_t i = 0; i < seq->n; i++) {
+		const nk_ynode *r = nk_yget(seq->kid[i], "hs_rev");
+		int h = r && r->kind == NK_Y_SCALAR ? nk_hsrev_parse(r->str, r->len) : -1;
+		revs |= h >= 0 ? 1u << h : 0;
+	}
+	nomen N = {0};
+	nomen_load(&N, revs);
+	L->n = seq->n;
+	L->e = nk_xmalloc(L->n * sizeof *L->e);
+	memset(L->e, 0, L->n * sizeof *L->e);
+	for (size_t i = 0; i < L->n; i++) {
+		load_entry(&L->e[i], seq->kid[i], &N);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(L->e[j].id, L->e[i].id))
+				nk_ydie(nk_yget(seq->kid[i], "id"), "duplicate id '%s' (first at %ld:%ld)",
+					L->e[i].id, nk_yget(seq->kid[j], "id")->line,
+					nk_yget(seq->kid[j], "id")->col);
+	}
+	for (int r = 0; r < 7; r++)
+		free(N.c[r]);
+	/* the fingerprint partials carry: the same bytes, the same sanctions */
+	nk_in *in = nk_in_open(L->doc->path);
+	uint64_t h = 0xcbf29ce484222325ULL;
+	char buf[65536];
+	for (size_t n; (n = nk_in_read(in, buf, sizeof buf));)
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ (unsigned char)buf[i]) * 0x100000001b3ULL;
+	nk_in_close(in);
+	snprintf(L->digest, sizeof L->digest, "%016llx", (unsigned long long)h);
+	free(def);
+}
+
+static void sanctions_free(sanctions *L)
+{
+	for (size_t i = 0; i < L->n; i++)
+		nk_strs_free(&L->e[i].hs);
+	free(L->e);
+	if (L->doc)
+		nk_ydoc_free(L->doc);
+}
+
+/* Is the row's code broader than one of the entry's codes (chapter 27
+ * against coal 2701)? Such a row holds sanctioned goods and others: it is
+ * tagged 'partial', never counted as sanctioned in full. */
+static int broader(const sanction *e, nk_str code)
+{
+	if (!code.n || str_is(code, "TOTAL"))
+		return 0;
+	const char *one[1] = {code.p};
+	size_t len[1] = {code.n};
+	char buf[16];
+	if (code.n >= sizeof buf)
+		return 0;
+	memcpy(buf, code.p, code.n);
+	buf[code.n] = 0;
+	one[0] = buf;
+	nk_strs rowcode = {one, len, 1};
+	for (size_t i = 0; i < e->hs.n; i++)
+		if (e->hs.len[i] > code.n &&
+		    nk_strs_prefix(&rowcode, (nk_str){e->hs.s[i], e->hs.len[i]}))
+			return 1;
+	return 0;
+}
+
+/* Where a row falls against the entry's in-force date: an annual row of
+ * the year it came into force (or a monthly row of its month) straddles it,
+ * unless the date is the first of the period. */
+static int part_of(const sanction *e, int year, int month)
+{
+	ymd f = e->in_force;
+	if (year != f.y)
+		return year < f.y ? P_BEFORE : P_AFTER;
+	if (!month)
+		return f.m == 1 && f.d == 1 ? P_AFTER : P_STRADDLE;
+	if (month != f.m)
+		return month < f.m ? P_BEFORE : P_AFTER;
+	return f.d == 1 ? P_AFTER : P_STRADDLE;
+}
+
+/* sanction report key: entry + 1 (16 bits), tag, part, measure. */
+static uint64_t sanc_sub(size_t e, int tag, int part, int measure)
+{
+	return (uint64_t)(e + 1) << 5 | (uint64_t)tag << 4 | (uint64_t)part << 2 | (uint64_t)measure;
+}
+#define SANC_E(sub) ((size_t)((sub) >> 5) - 1)
+#define SANC_TAG(sub) ((int)((sub) >> 4 & 1))
+#define SANC_PART(sub) ((int)((sub) >> 2 & 3))
+#define SANC_M(sub) ((int)((sub) & 3))
+
 /* ------------------------------------------------------------ report keys */
 
 static const char *const stage_name[] = {
@@ -299,6 +666,27 @@ static int64_t sub_parse(int rep, const char *p, size_t n)
 	if (!n)
 		return 0;
 	switch (rep) {
+	case R_SANCTION: { /* ID:tag:part:measure (partials only) */
+		char b[256], *f[4];
+		if (n >= sizeof b)
+			return -1;
+		memcpy(b, p, n);
+		b[n] = 0;
+		f[0] = b;
+		for (int i = 1; i < 4; i++) {
+			char *c = strchr(f[i - 1], ':');
+			if (!c)
+				return -1;
+			*c = 0;
+			f[i] = c + 1;
+		}
+		int tag = lookup(f[1], tag_name, 2), part = lookup(f[2], part_name, 3);
+		int m = lookup(f[3], measure_name, NM);
+		for (size_t e = 0; e < SANC.n; e++)
+			if (!strcmp(SANC.e[e].id, f[0]) && tag >= 0 && part >= 0 && m >= 0)
+				return (int64_t)sanc_sub(e, tag, part, m);
+		return -1;
+	}
 	case R_PARTNER: {
 		uint32_t c = nk_iso3(p, n);
 		return c == NK_ISO3_BAD ? -1 : (int64_t)c;
@@ -329,13 +717,17 @@ static int64_t sub_parse(int rep, const char *p, size_t n)
 	return -1;
 }
 
-/* The text of a report key ("" for 0) into buf (>= 16 bytes). */
+/* The text of a report key ("" for 0) into buf (>= 256 bytes). */
 static const char *sub_text(int rep, uint64_t sub, char *buf)
 {
 	buf[0] = 0;
 	if (!sub)
 		return buf;
 	switch (rep) {
+	case R_SANCTION:
+		snprintf(buf, 256, "%s:%s:%s:%s", SANC.e[SANC_E(sub)].id, tag_name[SANC_TAG(sub)],
+			 part_name[SANC_PART(sub)], measure_name[SANC_M(sub)]);
+		return buf;
 	case R_PARTNER: return nk_iso3_str((uint32_t)sub, buf);
 	case R_SECTION: return sec_roman[sub - 1];
 	case R_STAGE: return stage_name[sub - 1];
@@ -371,6 +763,8 @@ typedef struct {
 	int status, hsrev; /* hs_status, hs_rev columns or -1 */
 	int section;	   /* section column or -1 (chapter drill-down) */
 	uint64_t section_sub;
+	nk_selcols sc;	   /* sanction: the code the selectors match */
+	int period, netwgt, qty, qty_unit; /* sanction: columns or -1 */
 	const char *last_src; /* the last source met and its number */
 	size_t last_srclen, last_srcno;
 	char *srcbuf;
@@ -406,6 +800,16 @@ static void reader_cols(reader *R)
 	}
 	R->status = nk_tsv_col(R->t, "hs_status");
 	R->hsrev = ix[NK_C_HS_REV];
+	if (R->o->byset & 1u << R_SANCTION) {
+		size_t c;
+		need(R, &c, ix[NK_C_PERIOD], "period",
+		     "report 'sanction' needs it (before and after the in-force date)");
+		R->period = (int)c;
+		R->netwgt = ix[NK_C_NETWGT_KG];
+		R->qty = ix[NK_C_QTY];
+		R->qty_unit = ix[NK_C_QTY_UNIT];
+		nk_selcols_bind(&R->sc, R->t, 0);
+	}
 	R->section = -1;
 	if (R->o->section) {
 		size_t c;
@@ -416,11 +820,6 @@ static void reader_cols(reader *R)
 	}
 }
 
-static int str_is(nk_str s, const char *lit)
-{
-	size_t n = strlen(lit);
-	return s.n == n && !memcmp(s.p, lit, n);
-}
 
 /* The level of a commodity code: TOTAL, or digits (1-2 a chapter, 3-4 a
  * heading, 5-6 a subheading: a lost leading zero keeps the level). */
@@ -464,6 +863,38 @@ static uint64_t row_sub(const reader *R, int rep, size_t col)
 	return (uint64_t)sub;
 }
 
+/* --by sanction: the entries the row falls under, each adding its value
+ * (and its weight, and its quantity in litres, where known) to the entry's
+ * sums for the year, full or partial, before or after its in-force date. */
+static void tag_row(reader *R, state *S, int year, int flow, int ik, nk_dec v)
+{
+	const nk_tsv *t = R->t;
+	nk_selrow row = {.year = -1, .hsrev = -1};
+	row.nkflow = flow == F_X ? NK_NKFLOW_X : NK_NKFLOW_M;
+	row.hs = nk_sel_code(&R->sc, t->f);
+	int month = nk_row_period(t, (size_t)R->period, year);
+	nk_dec kg = 0, l = 0;
+	int has_kg = R->netwgt >= 0 && nk_row_num(t, (size_t)R->netwgt, &kg);
+	int has_l = R->qty >= 0 && R->qty_unit >= 0 && str_is(t->f[R->qty_unit], "l") &&
+		    nk_row_num(t, (size_t)R->qty, &l);
+	for (size_t e = 0; e < SANC.n; e++) {
+		const sanction *s = &SANC.e[e];
+		int tag = nk_sel_match(&s->sel, &row) ? TAG_FULL
+			  : row.nkflow == s->nkflow && broader(s, row.hs) ? TAG_PARTIAL : -1;
+		if (tag < 0)
+			continue;
+		int part = part_of(s, year, month);
+		add_to(t, gfind(&S->sums, kmake(R_SANCTION, flow, ik, year,
+						sanc_sub(e, tag, part, M_VALUE))), v);
+		if (has_kg)
+			add_to(t, gfind(&S->sums, kmake(R_SANCTION, flow, ik, year,
+							sanc_sub(e, tag, part, M_KG))), kg);
+		if (has_l)
+			add_to(t, gfind(&S->sums, kmake(R_SANCTION, flow, ik, year,
+							sanc_sub(e, tag, part, M_LITRES))), l);
+	}
+}
+
 static void read_row(reader *R, state *S)
 {
 	const nk_tsv *t = R->t;
@@ -499,6 +930,11 @@ static void read_row(reader *R, state *S)
 	for (int i = 0; i < R->o->nby; i++) {
 		int r = R->o->by[i];
 		uint64_t sub = 0;
+		if (r == R_SANCTION) {
+			if (flow != F_UNKNOWN)
+				tag_row(R, S, year, flow, ik, v);
+			continue;
+		}
 		if (r == R_PARTNER)
 			sub = cp;
 		else if (rep_col[r])
@@ -604,7 +1040,7 @@ static void check_levels(const state *S)
 /* A partial is the state as text: a version line, the options that shape
  * the sums, then one line per sum, per level-check key and per counter.
  * Sums are exact, so adding partials gives the sums of one run. */
-#define PARTIAL_VERSION "nk-summarize partial 1 (nktrade " NK_VERSION ")"
+#define PARTIAL_VERSION "nk-summarize partial 2 (nktrade " NK_VERSION ")"
 
 static void by_text(const opts *o, char *buf, size_t n)
 {
@@ -640,6 +1076,8 @@ static void write_partial(const opts *o, const state *S, nk_out *out)
 	nk_out_cstr(out, lv_name[o->level]);
 	nk_out_cstr(out, "\noption\tsection\t");
 	nk_out_cstr(out, o->section ? o->section : "");
+	nk_out_cstr(out, "\noption\tsanctions\t");
+	nk_out_cstr(out, SANC.n ? SANC.digest : "");
 	nk_out_cstr(out, "\n");
 	const group **v = nk_xmalloc((S->sums.n + 1) * sizeof *v);
 	for (size_t i = 0; i < S->sums.n; i++)
@@ -648,7 +1086,7 @@ static void write_partial(const opts *o, const state *S, nk_out *out)
 	for (size_t i = 0; i < S->sums.n; i++) {
 		uint64_t k = v[i]->key;
 		int r = K_REP(k);
-		char kb[16];
+		char kb[256];
 		snprintf(b, sizeof b, "sum\t%s\t%d\t%s\t%d\t%s\t", rep_name[r], K_YEAR(k),
 			 flow_letter[K_FLOW(k)], K_IK(k), sub_text(r, K_SUB(k), kb));
 		nk_out_cstr(out, b);
@@ -726,8 +1164,8 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 		PDIE("not an nk-summarize partial (no '%s' line): give --merge the "
 		     "files of --partial", PARTIAL_VERSION);
 	}
-	static const char *const optname[] = {"by", "level", "section"};
-	for (int i = 0; i < 3; i++) {
+	static const char *const optname[] = {"by", "level", "section", "sanctions"};
+	for (int i = 0; i < 4; i++) {
 		char *mline;
 		if (!nk_in_line(in, &line, &len))
 			PDIE("cut short: no option '%s'", optname[i]);
@@ -765,6 +1203,12 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 				o->level = l;
 			if (l != o->level)
 				PDIE("a partial made with --level %s, not %s", v, lv_name[o->level]);
+		} else if (i == 3) {
+			if (first && o->byset & 1u << R_SANCTION)
+				sanctions_load(&SANC, o->sanctions);
+			if (strcmp(v, SANC.n ? SANC.digest : ""))
+				PDIE("a partial made with another sanctions file (fingerprint '%s', "
+				     "this one '%s')", v, SANC.n ? SANC.digest : "");
 		} else {
 			if (first && !o->section && *v) {
 				int s = lookup(v, sec_roman, NSEC);
@@ -796,8 +1240,10 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 			int y = nk_year_parse(f[2].p, f[2].n);
 			int fl = f[3].n == 0 ? F_UNKNOWN : str_is(f[3], "X") ? F_X
 							: str_is(f[3], "M") ? F_M : -1;
-			int64_t sub = r < 0 ? -1 : rep_col[r] ? sub_parse(r, f[5].p, f[5].n)
-							    : f[5].n ? -1 : 0;
+			int64_t sub = r < 0			      ? -1
+				      : rep_col[r] || r == R_SANCTION ? sub_parse(r, f[5].p, f[5].n)
+				      : f[5].n			      ? -1
+								      : 0;
 			nk_dec v;
 			uint64_t rows;
 			if (r < 0 || y < 0 || fl < 0 || !(str_is(f[4], "0") || str_is(f[4], "1")) ||
@@ -1083,7 +1529,7 @@ static void table_partner(const state *S, const opts *o, table *T)
 				}
 				rank++;
 				int only_ik = cp[j].v[f][0] == 0 && cp[j].v[f][1] != 0;
-				char kb[16];
+				char kb[256];
 				char *c[8] = {
 					int_text(y),
 					nk_xstrdup(flow_name[f]),
@@ -1144,7 +1590,7 @@ static void table_dim(const state *S, const opts *o, int rep, table *T)
 				if (!(dk[j].has & 1u << f) && dk[j].sub)
 					continue;
 				nk_dec val = dadd(dk[j].v[f][0], dk[j].v[f][1]);
-				char kb[16];
+				char kb[256];
 				char *c[5] = {
 					int_text(y),
 					nk_xstrdup(flow_name[f]),
@@ -1157,6 +1603,115 @@ static void table_dim(const state *S, const opts *o, int rep, table *T)
 		}
 	}
 	free(dk);
+	free(v);
+}
+
+/* sanction: per entry (in file order), year, tag (full, partial) and part
+ * (before, straddle, after its in-force date): the value, the weight in
+ * tonnes and barrels where known, and for a cap entry in a year wholly
+ * under its cap, the use of the cap. */
+static int sanc_cmp(const void *a, const void *b)
+{
+	uint64_t x = (*(const group *const *)a)->key, y = (*(const group *const *)b)->key;
+	uint64_t sx = K_SUB(x) >> 2, sy = K_SUB(y) >> 2; /* entry, tag, part */
+	if (SANC_E(K_SUB(x)) != SANC_E(K_SUB(y)))
+		return SANC_E(K_SUB(x)) < SANC_E(K_SUB(y)) ? -1 : 1;
+	if (K_YEAR(x) != K_YEAR(y))
+		return K_YEAR(x) < K_YEAR(y) ? -1 : 1;
+	if (sx != sy)
+		return sx < sy ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+#define LITRES_PER_BARREL_E9 158987294928LL /* 158.987294928 l, in 1e-9 l */
+
+static char *dec_or_empty(int known, nk_dec v)
+{
+	return known ? dec_text(v) : nk_xstrdup("");
+}
+
+static void table_sanction(const state *S, table *T)
+{
+	static const char *const col[] = {
+		"year", "id", "resolution", "paragraph", "direction", "basis", "tag", "part",
+		"value_usd", "rows", "netwgt_kg", "netwgt_rows", "tonnes", "barrels",
+		"barrels_rows", "cap_value_usd",
+		"cap_value_pct", "cap_tonnes", "cap_tonnes_pct", "cap_barrels",
+		"cap_barrels_pct", "barrels_per_tonne",
+	};
+	enum { NC = sizeof col / sizeof *col };
+	static const unsigned char num[NC] = {1, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1,
+					      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+	*T = (table){.name = "sanction", .ncol = NC, .col = col, .num = num};
+	const group **v = nk_xmalloc((S->sums.n + 1) * sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < S->sums.n; i++)
+		if (K_REP(S->sums.g[i].key) == R_SANCTION)
+			v[n++] = &S->sums.g[i];
+	qsort(v, n, sizeof *v, sanc_cmp);
+	for (size_t i = 0; i < n;) {
+		uint64_t k0 = v[i]->key;
+		const sanction *e = &SANC.e[SANC_E(K_SUB(k0))];
+		int y = K_YEAR(k0), tag = SANC_TAG(K_SUB(k0)), part = SANC_PART(K_SUB(k0));
+		nk_dec m[NM] = {0, 0, 0};
+		int has[NM] = {0, 0, 0};
+		uint64_t rows[NM] = {0, 0, 0};
+		for (; i < n && K_YEAR(v[i]->key) == y && K_SUB(v[i]->key) >> 2 == K_SUB(k0) >> 2;
+		     i++) {
+			int mm = SANC_M(K_SUB(v[i]->key));
+			m[mm] = dadd(m[mm], v[i]->sum);
+			has[mm] = 1;
+			rows[mm] += v[i]->rows;
+		}
+		nk_dec tonnes = 0, barrels = 0;
+		int has_t = has[M_KG] && nk_dec_div(m[M_KG], 1000 * NK_DEC_ONE, &tonnes) == NK_DEC_OK;
+		int has_b = 0;
+		uint64_t brows = 0;
+		if (has_t && e->bpt > 0) {
+			has_b = nk_dec_mul(tonnes, e->bpt, &barrels) == NK_DEC_OK;
+			brows = rows[M_KG];
+		} else if (has[M_LITRES]) {
+			brows = rows[M_LITRES];
+			__int128 q = (__int128)m[M_LITRES] * 1000000000, d = LITRES_PER_BARREL_E9;
+			__int128 b = q / d, r = q % d;
+			if (r < 0)
+				r = -r;
+			if (2 * r > d || (2 * r == d && (b & 1)))
+				b += q < 0 ? -1 : 1;
+			barrels = (nk_dec)b;
+			has_b = 1;
+		}
+		ymd f = e->cap_from;
+		int cap = e->has_cap && tag == TAG_FULL &&
+			  (y > f.y || (y == f.y && f.m == 1 && f.d == 1));
+		char *c[NC] = {
+			int_text(y),
+			nk_xstrdup(e->id),
+			int_text(e->resolution),
+			e->paragraph ? int_text(e->paragraph) : nk_xstrdup(""),
+			nk_xstrdup(dir_name[e->dir]),
+			nk_xstrdup(basis_name[e->basis]),
+			nk_xstrdup(tag_name[tag]),
+			nk_xstrdup(part_name[part]),
+			dec_text(m[M_VALUE]),
+			int_text((long long)rows[M_VALUE]),
+			dec_or_empty(has[M_KG], m[M_KG]),
+			int_text((long long)rows[M_KG]),
+			dec_or_empty(has_t, tonnes),
+			dec_or_empty(has_b, barrels),
+			int_text((long long)brows),
+			dec_or_empty(cap && e->cap_value > 0, e->cap_value),
+			cap && e->cap_value > 0 ? pct_text(m[M_VALUE], e->cap_value) : nk_xstrdup(""),
+			dec_or_empty(cap && e->cap_tonnes > 0, e->cap_tonnes),
+			cap && e->cap_tonnes > 0 && has_t ? pct_text(tonnes, e->cap_tonnes)
+							  : nk_xstrdup(""),
+			dec_or_empty(cap && e->cap_barrels > 0, e->cap_barrels),
+			cap && e->cap_barrels > 0 && has_b ? pct_text(barrels, e->cap_barrels)
+							   : nk_xstrdup(""),
+			dec_or_empty(e->bpt > 0, e->bpt),
+		};
+		trow(T, c);
+	}
 	free(v);
 }
 
@@ -1317,6 +1872,8 @@ static void write_reports(const opts *o, const state *S, nk_out *out)
 			table_year(S, &T);
 		else if (r == R_PARTNER)
 			table_partner(S, o, &T);
+		else if (r == R_SANCTION)
+			table_sanction(S, &T);
 		else
 			table_dim(S, o, r, &T);
 		if (o->format == FMT_TSV) {
@@ -1338,6 +1895,8 @@ int main(int argc, char **argv)
 	opts o = {0};
 	parse_opts(&o, argc, argv);
 
+	if (!o.merge && o.byset & 1u << R_SANCTION)
+		sanctions_load(&SANC, o.sanctions);
 	state S = {0};
 	nk_out *out = nk_out_open(o.co.output);
 	if (o.merge)
@@ -1353,5 +1912,6 @@ int main(int argc, char **argv)
 	if (!o.co.quiet)
 		summary(&o, &S);
 	state_free(&S);
+	sanctions_free(&SANC);
 	return 0;
 }

@@ -36,8 +36,8 @@ if [ -n "$duck" ]; then
 		mawk-groupby "mawk -f $awk $f >/dev/null"
 	report "$bytes" nk-summarize duckdb-2threads mawk-groupby
 	# the same sums: DuckDB's groups against nk-summarize's exports/imports lines
-	"$S" -q --by partner "$f" | awk -F'\t' 'NR > 1 && $2 != "total" { s += $5 } END { printf "  check: nk-summarize sum %.3f", s }'
-	awk -F'\t' 'NR > 1 { s += $4 } END { printf ", DuckDB sum %.3f\n", s }' "$NK_BENCH_DIR/duck-summarize.tsv"
+	"$S" -q --by partner "$f" | awk -F'\t' 'NR > 1 && $2 != "total" { s += $5 } END { printf "  check: nk-summarize sum %.0f", s }'
+	awk -F'\t' 'NR > 1 { s += $4 } END { printf ", DuckDB sum %.0f (whole dollars; awk adds in floating point)\n", s }' "$NK_BENCH_DIR/duck-summarize.tsv"
 else
 	echo "  (DuckDB skipped: node/npm or @duckdb/node-api not available)"
 	bench nk-summarize "$S -q --by partner $f >/dev/null" \
