@@ -118,10 +118,12 @@ $(S)/merge-interkorean.tsv $(S)/merge-interkorean.rejects.tsv &: $(PIPE_MK) $(S)
 
 # Stage 5: nk-normalize-hs again, so that the rows rules added after stage 2
 # (the crude-oil estimate, source rule) get their chapter, section and stage
-# too (re-running replaces its columns in place). Its output is the data set.
+# too (re-running replaces its columns in place; they carry no hs_rev, so
+# --rev-by-year checks their code against the revision of their year). Its
+# output is the data set.
 $(OUT)/trade.tsv: $(PIPE_MK) $(S)/merge-interkorean.tsv $(HS_TABLES) $(BIN)/nk-normalize-hs
 	$(call say,nk-normalize-hs,$@)
-	$(Q)cd $(OUT) && $(BIN)/nk-normalize-hs -q --names -o trade.tsv stage/merge-interkorean.tsv
+	$(Q)cd $(OUT) && $(BIN)/nk-normalize-hs -q --names --rev-by-year -o trade.tsv stage/merge-interkorean.tsv
 
 # One level of detail per source, counterpart, year and flow (pipelines/
 # level.awk): the shipped files hold chapters 27 and 44 and, for the same

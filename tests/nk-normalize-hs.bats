@@ -31,6 +31,7 @@ load lib/common
 @test "unknown option is a usage error (2)"                          { run_case nk-normalize-hs bad-option; }
 @test "--to H9 is a usage error"                                     { run_case nk-normalize-hs bad-to; }
 @test "--motor-spirit=petrol is a usage error"                       { run_case nk-normalize-hs bad-motor; }
+@test "--rev-by-year: an empty hs_rev is checked against the revision of the row's year" { run_case nk-normalize-hs rev-by-year; }
 
 # sum of a decimal column in thousandths, exactly (python ints)
 sum_col() {

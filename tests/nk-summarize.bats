@@ -217,3 +217,23 @@ D=$BATS_TEST_DIRNAME/cases/nk-summarize/_data
 	assert_failure 1
 	[[ "$stderr" == "nk-summarize: pa:5: a partial made with another sanctions file"* ]] || fail "$stderr"
 }
+
+# The crude-oil rows nk-correct adds (source rule, no hs_rev, made after
+# nk-normalize-hs) land in section V, chapter 27, 270900 and stage
+# intermediate once nk-normalize-hs --rev-by-year runs again (the default
+# pipeline's stage 4); without it they have no stage ('other').
+@test "crude-oil rows added by nk-correct: section V, chapter 27, hs6 270900, stage intermediate" {
+	f=$NK_ROOT/tests/data/nk-correct/chn-deu-usa-prk-kor-2022.tsv
+	nk-normalize-hs -q "$f" | nk-correct -q - 2>/dev/null >"$BATS_TEST_TMPDIR/c.tsv"
+	added=$(awk -F'\t' '$1 == "rule" && $2 == 2022 { print $11 }' "$BATS_TEST_TMPDIR/c.tsv")
+	[ -n "$added" ] && [ "$added" != 0 ]
+	run --separate-stderr sh -c "nk-normalize-hs -q --rev-by-year '$BATS_TEST_TMPDIR/c.tsv' |
+		nk-summarize -q --by stage --by section --by chapter --by hs6"
+	assert_success
+	for k in intermediate V 27 270900; do
+		printf '%s\n' "$output" | grep -qxF "$(printf '2022\timports\t%s\t%s\t' "$k" "$added")"* ||
+		printf '%s\n' "$output" | grep -q "^2022	imports	$k	$added	" || fail "no '2022 imports $k $added' line"
+	done
+	run --separate-stderr sh -c "nk-normalize-hs -q '$BATS_TEST_TMPDIR/c.tsv' | nk-summarize -q --by stage"
+	printf '%s\n' "$output" | grep -q "^2022	imports	other	" # no stage without --rev-by-year
+}

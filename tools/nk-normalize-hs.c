@@ -31,6 +31,10 @@ static const char help[] =
 	"  -w, --weights=FILE   split weights: TSV with columns from_rev, from_hs,\n"
 	"                       to_rev, to_hs, weight (one adjacent-revision link per\n"
 	"                       line, e.g. trade-weighted shares)\n"
+	"      --rev-by-year    check a code whose hs_rev is empty against the HS\n"
+	"                       revision in force in the row's year (HS1992 to 1995,\n"
+	"                       HS1996 1996-2001, ... HS2022 from 2022); hs_rev\n"
+	"                       stays empty (rows nk-correct adds carry none)\n"
 	"      --motor-spirit=CLASS  class of BEC 321 motor spirit: unclassified\n"
 	"                       (default, Central Statistical Bureau of Latvia, the\n"
 	"                       BEC Rev.4 convention) or consumption (UN Comtrade wiki)\n"
@@ -59,6 +63,7 @@ typedef struct {
 	int to; /* -1 = no conversion */
 	const char *weights, *datadir;
 	int motor_consumption;
+	int rev_by_year; /* an empty hs_rev: the revision in force in the row's year */
 } opts;
 
 /* ------------------------------------------------------------- tables */
@@ -612,7 +617,7 @@ static void free_tables(void)
 
 static void parse_opts(opts *o, int argc, char **argv)
 {
-	enum { OPT_MOTOR = NK_OPT_TOOL };
+	enum { OPT_MOTOR = NK_OPT_TOOL, OPT_REVYEAR };
 	static const struct option lo[] = {
 		NK_COMMON_LONGOPTS,
 		{"names", 0, 0, 'n'},
@@ -621,6 +626,7 @@ static void parse_opts(opts *o, int argc, char **argv)
 		{"weights", 1, 0, 'w'},
 		{"data-dir", 1, 0, 'd'},
 		{"motor-spirit", 1, 0, OPT_MOTOR},
+		{"rev-by-year", 0, 0, OPT_REVYEAR},
 		{0, 0, 0, 0},
 	};
 	int c;
@@ -638,6 +644,7 @@ static void parse_opts(opts *o, int argc, char **argv)
 			break;
 		case 'w': o->weights = optarg; break;
 		case 'd': o->datadir = optarg; break;
+		case OPT_REVYEAR: o->rev_by_year = 1; break;
 		case OPT_MOTOR:
 			if (!strcmp(optarg, "consumption"))
 				o->motor_consumption = 1;
@@ -679,7 +686,7 @@ typedef struct {
 	nk_tsv *t;
 	nk_out *out;
 	nk_layout *lay;
-	size_t ihs, irev;
+	size_t ihs, irev, iyear; /* iyear: only with --rev-by-year */
 	int iamt[AMT_MAX]; /* input column or -1 */
 	int addmap[A_N];   /* index into the layout's add list, or -1 */
 	nk_str add[A_N];
@@ -714,6 +721,12 @@ static void parse_row_code(run *R, code *c)
 		c->rev = parse_rev(rv.p, rv.n);
 		if (c->rev < 0)
 			nk_tsv_die(t, R->irev, "not an HS revision this tool knows (H0..H6)");
+	} else if (R->o->rev_by_year) {
+		/* the first year of H1..H6; HS1992 (H0) before 1996 */
+		static const int from[NREV] = {0, 1996, 2002, 2007, 2012, 2017, 2022};
+		int y = nk_row_year(t, R->iyear);
+		for (c->rev = NREV - 1; c->rev > 0 && y < from[c->rev]; c->rev--)
+			;
 	}
 	c->eid = 0;
 	if (s.n == 5 && !memcmp(s.p, "TOTAL", 5)) {
@@ -1000,7 +1013,7 @@ static void process(run *R)
 	code c;
 	parse_row_code(R, &c);
 	R->nst[c.status]++;
-	if (c.rev < 0)
+	if (!R->t->f[R->irev].n)
 		R->norev++;
 	if (R->fast) {
 		process_fast(R, &c);
@@ -1039,6 +1052,8 @@ static void open_run(run *R, const opts *o, char **paths, int npaths)
 	R->t = nk_tsv_open(paths, npaths);
 	R->ihs = nk_tsv_need(R->t, "hs");
 	R->irev = nk_tsv_need(R->t, "hs_rev");
+	if (o->rev_by_year)
+		R->iyear = nk_tsv_need(R->t, "year");
 	const char **add = R->addnames; /* borrowed by the layout */
 	size_t nadd = 0;
 	for (int a = 0; a < A_N; a++) {
@@ -1079,10 +1094,11 @@ static void summary(const run *R)
 		if (!strcmp(stage_name[i], "mixed"))
 			mixed += R->nstage[i];
 	nk_warn("rows %llu: ok %llu, restored %llu, unknown %llu, aggregate %llu, "
-		"empty hs_rev %llu",
+		"empty hs_rev %llu%s",
 		(unsigned long long)R->t->rows, (unsigned long long)R->nst[ST_OK],
 		(unsigned long long)R->nst[ST_RESTORED], (unsigned long long)R->nst[ST_UNKNOWN],
-		(unsigned long long)R->nst[ST_AGGREGATE], (unsigned long long)R->norev);
+		(unsigned long long)R->nst[ST_AGGREGATE], (unsigned long long)R->norev,
+		R->o->rev_by_year ? " (checked against their year's revision)" : "");
 	nk_warn("stage: capital %llu, intermediate %llu, consumption %llu, unclassified %llu, "
 		"mixed %llu, none %llu",
 		(unsigned long long)R->nstage[CL_CAP], (unsigned long long)R->nstage[CL_INT],
