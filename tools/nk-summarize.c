@@ -40,8 +40,11 @@ static const char help[] =
 	"                       flow, then one 'other' line for the rest\n"
 	"  -s, --section=S      chapter: only the chapters of section S (I..XXI);\n"
 	"                       shares are of the section's trade\n"
-	"  -l, --level=LEVEL    count only rows at LEVEL: total, hs2, hs4 or hs6\n"
-	"                       (rows of source rule always count). Without it, a\n"
+	"  -l, --level=LEVEL    count only rows at LEVEL: total, hs2, hs4 or hs6; or\n"
+	"                       coarsest: in each counterpart, year and flow of a\n"
+	"                       source, only its coarsest level (TOTAL over chapters,\n"
+	"                       chapter 27 over 270900). Rows of source rule always\n"
+	"                       count. Without --level, a\n"
 	"                       counterpart, year and flow of one source that holds\n"
 	"                       rows at several levels (TOTAL and chapters) is an\n"
 	"                       error: summing both would count the trade twice\n"
@@ -79,8 +82,10 @@ static const char *const rep_col[R_N] = {
 	NULL, "counterpart", "section", "hs2", "hs4", "hs6", "stage", NULL,
 };
 
-enum { LV_TOTAL, LV_HS2, LV_HS4, LV_HS6, LV_ANY };
-static const char *const lv_name[LV_ANY + 1] = {"total", "hs2", "hs4", "hs6", "any"};
+/* Levels of detail; --level picks one of the first four for every row, or
+ * coarsest: per source, counterpart, year and flow, the coarsest present. */
+enum { LV_TOTAL, LV_HS2, LV_HS4, LV_HS6, LV_COARSEST, LV_ANY };
+static const char *const lv_name[LV_ANY + 1] = {"total", "hs2", "hs4", "hs6", "coarsest", "any"};
 
 enum { FMT_TSV, FMT_JSON, FMT_MD };
 
@@ -166,7 +171,8 @@ static void parse_opts(opts *o, int argc, char **argv)
 		case 'l':
 			o->level = lookup(optarg, lv_name, LV_ANY);
 			if (o->level < 0)
-				nk_usage_error("--level needs total, hs2, hs4 or hs6: '%s'", optarg);
+				nk_usage_error("--level needs total, hs2, hs4, hs6 or coarsest: '%s'",
+					       optarg);
 			break;
 		case 'f':
 			o->format = lookup(optarg, fmts, 3);
@@ -273,6 +279,14 @@ static group *gfind(gtab *t, uint64_t key)
  * the order met (for the level check's keys; written as text). */
 typedef struct {
 	gtab sums, guard;
+	/* --level coarsest: which rows count is known at the end only, so the
+	 * sums of non-rule rows wait in `fine`, keyed by their level-check
+	 * group (index in guard), level and sum (index in sums): gidx << 33 |
+	 * level << 31 | kidx; `lvrows` counts their rows, key gidx << 2 | level */
+	gtab fine, lvrows;
+	int coarsest;
+	size_t cur_gidx; /* the current row's level-check group and level */
+	int cur_lv, cur_fine;
 	char **src;
 	size_t nsrc;
 	uint64_t rows, unknown, off_level;
@@ -280,6 +294,10 @@ typedef struct {
 
 static void state_free(state *S)
 {
+	free(S->fine.g);
+	free(S->fine.slot);
+	free(S->lvrows.g);
+	free(S->lvrows.slot);
 	free(S->sums.g);
 	free(S->sums.slot);
 	free(S->guard.g);
@@ -844,6 +862,19 @@ static void add_to(const nk_tsv *t, group *g, nk_dec v)
 	g->rows++;
 }
 
+/* Add a row's value to the sum of `key`; under --level coarsest (a row not
+ * added by a rule) to that sum's share of the row's level-check group and
+ * level, which resolve_coarsest adds in or leaves out at the end. */
+static void addv(const nk_tsv *t, state *S, uint64_t key, nk_dec v)
+{
+	group *g = gfind(&S->sums, key);
+	if (S->cur_fine) {
+		uint64_t kidx = (uint64_t)(g - S->sums.g);
+		g = gfind(&S->fine, (uint64_t)S->cur_gidx << 33 | (uint64_t)S->cur_lv << 31 | kidx);
+	}
+	add_to(t, g, v);
+}
+
 /* The report key of row field `col`, checked. */
 static uint64_t row_sub(const reader *R, int rep, size_t col)
 {
@@ -884,14 +915,12 @@ static void tag_row(reader *R, state *S, int year, int flow, int ik, nk_dec v)
 		if (tag < 0)
 			continue;
 		int part = part_of(s, year, month);
-		add_to(t, gfind(&S->sums, kmake(R_SANCTION, flow, ik, year,
-						sanc_sub(e, tag, part, M_VALUE))), v);
+		addv(t, S, kmake(R_SANCTION, flow, ik, year, sanc_sub(e, tag, part, M_VALUE)), v);
 		if (has_kg)
-			add_to(t, gfind(&S->sums, kmake(R_SANCTION, flow, ik, year,
-							sanc_sub(e, tag, part, M_KG))), kg);
+			addv(t, S, kmake(R_SANCTION, flow, ik, year, sanc_sub(e, tag, part, M_KG)), kg);
 		if (has_l)
-			add_to(t, gfind(&S->sums, kmake(R_SANCTION, flow, ik, year,
-							sanc_sub(e, tag, part, M_LITRES))), l);
+			addv(t, S, kmake(R_SANCTION, flow, ik, year, sanc_sub(e, tag, part, M_LITRES)),
+			     l);
 	}
 }
 
@@ -911,7 +940,7 @@ static void read_row(reader *R, state *S)
 	uint32_t cp = nk_row_iso3(t, R->ix[C_CP]);
 	S->rows++;
 	if (!added) {
-		if (R->o->level != LV_ANY && lv != R->o->level) {
+		if (R->o->level <= LV_HS6 && lv != R->o->level) {
 			S->off_level++;
 			return;
 		}
@@ -920,13 +949,19 @@ static void read_row(reader *R, state *S)
 			R->last_src = S->src[R->last_srcno];
 			R->last_srclen = src.n;
 		}
-		gfind(&S->guard, kmake(R_GUARD, flow, 0, year,
-				       (uint64_t)R->last_srcno << 24 | cp))->sum |= 1 << lv;
+		group *g = gfind(&S->guard, kmake(R_GUARD, flow, 0, year,
+						  (uint64_t)R->last_srcno << 24 | cp));
+		g->sum |= 1 << lv;
+		S->cur_gidx = (size_t)(g - S->guard.g);
+		S->cur_lv = lv;
 	}
+	S->cur_fine = S->coarsest && !added;
 	if (!known) {
 		S->unknown++;
 		return;
 	}
+	if (S->cur_fine)
+		gfind(&S->lvrows, (uint64_t)S->cur_gidx << 2 | (uint64_t)lv)->rows++;
 	for (int i = 0; i < R->o->nby; i++) {
 		int r = R->o->by[i];
 		uint64_t sub = 0;
@@ -948,7 +983,7 @@ static void read_row(reader *R, state *S)
 		if ((r == R_HS4 || r == R_HS6) && R->status >= 0 && R->hsrev >= 0 &&
 		    f[R->hsrev].n && str_is(f[R->status], "unknown"))
 			sub = 0;
-		add_to(t, gfind(&S->sums, kmake(r, flow, ik, year, sub)), v);
+		addv(t, S, kmake(r, flow, ik, year, sub), v);
 	}
 }
 
@@ -972,7 +1007,7 @@ static void read_stream(const opts *o, char **paths, int npaths, state *S)
 static void levels_text(unsigned mask, char *buf, size_t n)
 {
 	buf[0] = 0;
-	for (int l = 0; l < LV_ANY; l++)
+	for (int l = 0; l <= LV_HS6; l++)
 		if (mask & 1u << l) {
 			size_t k = strlen(buf);
 			snprintf(buf + k, n - k, "%s%s", k ? "," : "", lv_name[l]);
@@ -1007,6 +1042,47 @@ static const group **guard_sorted(const state *S)
 	sort_state = S;
 	qsort(v, S->guard.n, sizeof *v, guard_cmp);
 	return v;
+}
+
+/* --level coarsest, at the end: each waiting sum counts if its level is
+ * the coarsest of its group; rows of the others are counted as left out.
+ * Sums that nothing reached are dropped, so no report shows an empty line
+ * for them. */
+static void resolve_coarsest(state *S)
+{
+	for (size_t i = 0; i < S->fine.n; i++) {
+		uint64_t k = S->fine.g[i].key;
+		uint64_t mask = (uint64_t)S->guard.g[k >> 33].sum;
+		if (!mask)
+			nk_die(1, "a partial's fine line has no levels line");
+		if ((int)(k >> 31 & 3) != __builtin_ctzll(mask))
+			continue;
+		group *g = &S->sums.g[k & 0x7fffffff];
+		if (nk_dec_add(g->sum, S->fine.g[i].sum, &g->sum) != NK_DEC_OK)
+			nk_die(1, "a sum leaves the exact range (+-9.2e15)");
+		g->rows += S->fine.g[i].rows;
+	}
+	for (size_t i = 0; i < S->lvrows.n; i++) {
+		uint64_t k = S->lvrows.g[i].key;
+		uint64_t mask = (uint64_t)S->guard.g[k >> 2].sum;
+		if (!mask)
+			nk_die(1, "a partial's lvrows line has no levels line");
+		if ((int)(k & 3) != __builtin_ctzll(mask))
+			S->off_level += S->lvrows.g[i].rows;
+	}
+	gtab kept = {0};
+	for (size_t i = 0; i < S->sums.n; i++)
+		if (S->sums.g[i].rows)
+			*gfind(&kept, S->sums.g[i].key) = S->sums.g[i];
+	free(S->sums.g);
+	free(S->sums.slot);
+	S->sums = kept;
+	free(S->fine.g);
+	free(S->fine.slot);
+	S->fine = (gtab){0};
+	free(S->lvrows.g);
+	free(S->lvrows.slot);
+	S->lvrows = (gtab){0};
 }
 
 /* Several levels in one source, counterpart, year and flow: the first such
@@ -1065,6 +1141,65 @@ static int sum_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* --level coarsest's waiting sums and row counts, in the order of their
+ * text (sum, then level-check group, then level). */
+static int fine_cmp(const void *a, const void *b)
+{
+	uint64_t x = (*(const group *const *)a)->key, y = (*(const group *const *)b)->key;
+	const group *sx = &sort_state->sums.g[x & 0x7fffffff], *sy = &sort_state->sums.g[y & 0x7fffffff];
+	int c = sum_cmp(&sx, &sy);
+	if (c)
+		return c;
+	const group *gx = &sort_state->guard.g[x >> 33], *gy = &sort_state->guard.g[y >> 33];
+	if ((c = guard_cmp(&gx, &gy)))
+		return c;
+	return (x > y) - (x < y);
+}
+
+static int lvrows_cmp(const void *a, const void *b)
+{
+	uint64_t x = (*(const group *const *)a)->key, y = (*(const group *const *)b)->key;
+	const group *gx = &sort_state->guard.g[x >> 2], *gy = &sort_state->guard.g[y >> 2];
+	int c = guard_cmp(&gx, &gy);
+	return c ? c : (x > y) - (x < y);
+}
+
+static void write_fine(const state *S, nk_out *out)
+{
+	const group **v = nk_xmalloc((S->fine.n + S->lvrows.n + 1) * sizeof *v);
+	sort_state = S;
+	for (size_t i = 0; i < S->fine.n; i++)
+		v[i] = &S->fine.g[i];
+	qsort(v, S->fine.n, sizeof *v, fine_cmp);
+	char b[512], kb[256], cp[16];
+	for (size_t i = 0; i < S->fine.n; i++) {
+		uint64_t fk = v[i]->key, k = S->sums.g[fk & 0x7fffffff].key;
+		uint64_t gk = S->guard.g[fk >> 33].key;
+		int r = K_REP(k);
+		nk_iso3_str((uint32_t)(K_SUB(gk) & 0xffffff), cp);
+		snprintf(b, sizeof b, "fine\t%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t", rep_name[r],
+			 K_YEAR(k), flow_letter[K_FLOW(k)], K_IK(k), sub_text(r, K_SUB(k), kb),
+			 S->src[K_SUB(gk) >> 24], cp, lv_name[fk >> 31 & 3]);
+		nk_out_cstr(out, b);
+		nk_out_dec(out, v[i]->sum);
+		nk_out_byte(out, '\t');
+		nk_out_int(out, (int64_t)v[i]->rows);
+		nk_out_byte(out, '\n');
+	}
+	for (size_t i = 0; i < S->lvrows.n; i++)
+		v[i] = &S->lvrows.g[i];
+	qsort(v, S->lvrows.n, sizeof *v, lvrows_cmp);
+	for (size_t i = 0; i < S->lvrows.n; i++) {
+		uint64_t lk = v[i]->key, gk = S->guard.g[lk >> 2].key;
+		nk_iso3_str((uint32_t)(K_SUB(gk) & 0xffffff), cp);
+		snprintf(b, sizeof b, "lvrows\t%s\t%s\t%d\t%s\t%s\t%llu\n", S->src[K_SUB(gk) >> 24],
+			 cp, K_YEAR(gk), flow_letter[K_FLOW(gk)], lv_name[lk & 3],
+			 (unsigned long long)v[i]->rows);
+		nk_out_cstr(out, b);
+	}
+	free(v);
+}
+
 static void write_partial(const opts *o, const state *S, nk_out *out)
 {
 	char b[256];
@@ -1087,6 +1222,8 @@ static void write_partial(const opts *o, const state *S, nk_out *out)
 		uint64_t k = v[i]->key;
 		int r = K_REP(k);
 		char kb[256];
+		if (!v[i]->rows) /* made for --level coarsest's waiting sums only */
+			continue;
 		snprintf(b, sizeof b, "sum\t%s\t%d\t%s\t%d\t%s\t", rep_name[r], K_YEAR(k),
 			 flow_letter[K_FLOW(k)], K_IK(k), sub_text(r, K_SUB(k), kb));
 		nk_out_cstr(out, b);
@@ -1109,6 +1246,8 @@ static void write_partial(const opts *o, const state *S, nk_out *out)
 		nk_out_cstr(out, b);
 	}
 	free(v);
+	if (S->coarsest)
+		write_fine(S, out);
 	snprintf(b, sizeof b, "count\trows\t%llu\ncount\tunknown_value\t%llu\n"
 			      "count\toff_level\t%llu\n",
 		 (unsigned long long)S->rows, (unsigned long long)S->unknown,
@@ -1142,6 +1281,34 @@ static int parse_u64(nk_str s, uint64_t *v)
 	return 1;
 }
 
+static int lookup_n(nk_str s, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (str_is(s, names[i]))
+			return i;
+	return -1;
+}
+
+/* The sum key of partial fields REPORT YEAR FLOW IK KEY; 0 if they are not
+ * one of this run's reports. */
+static int sum_key(const opts *o, const nk_str *f, uint64_t *key)
+{
+	int r = -1;
+	for (int i = 0; i < o->nby; i++)
+		if (str_is(f[0], rep_name[o->by[i]]))
+			r = o->by[i];
+	int y = nk_year_parse(f[1].p, f[1].n);
+	int fl = f[2].n == 0 ? F_UNKNOWN : str_is(f[2], "X") ? F_X : str_is(f[2], "M") ? F_M : -1;
+	int64_t sub = r < 0				? -1
+		      : rep_col[r] || r == R_SANCTION	? sub_parse(r, f[4].p, f[4].n)
+		      : f[4].n				? -1
+							: 0;
+	if (r < 0 || y < 0 || fl < 0 || !(str_is(f[3], "0") || str_is(f[3], "1")) || sub < 0)
+		return 0;
+	*key = kmake(r, fl, f[3].p[0] == '1', y, (uint64_t)sub);
+	return 1;
+}
+
 /* Read one partial into S. The first one sets the options (o->by, level,
  * section unless given on the command line); every other must agree. */
 static void read_partial(opts *o, state *S, const char *path, int first, char *by0)
@@ -1150,7 +1317,7 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 	const char *name = nk_in_name(in);
 	const char *line;
 	size_t len;
-	nk_str f[8];
+	nk_str f[12];
 	char b[512];
 #define PDIE(...)                                                                   \
 	do {                                                                        \
@@ -1221,39 +1388,56 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 				     o->section ? o->section : "");
 		}
 	}
+	S->coarsest = o->level == LV_COARSEST;
 	char *buf = NULL;
 	size_t cap = 0;
 	while (nk_in_line(in, &line, &len)) {
 		if (len + 1 > cap)
 			buf = nk_xrealloc(buf, cap = len + 1);
 		memcpy(buf, line, len);
-		size_t nf = split(buf, len, f, 8);
-		if (str_is(f[0], "sum")) {
-			/* before any field is read: past nf, f[] holds views of an
-			 * earlier line, into a buffer realloc may have freed */
-			if (nf != 8)
-				PDIE("not a sum line of this partial's reports");
-			int r = -1;
-			for (int i = 0; i < o->nby; i++)
-				if (str_is(f[1], rep_name[o->by[i]]))
-					r = o->by[i];
-			int y = nk_year_parse(f[2].p, f[2].n);
-			int fl = f[3].n == 0 ? F_UNKNOWN : str_is(f[3], "X") ? F_X
-							: str_is(f[3], "M") ? F_M : -1;
-			int64_t sub = r < 0			      ? -1
-				      : rep_col[r] || r == R_SANCTION ? sub_parse(r, f[5].p, f[5].n)
-				      : f[5].n			      ? -1
-								      : 0;
+		size_t nf = split(buf, len, f, 11);
+		if (str_is(f[0], "sum") || str_is(f[0], "fine")) {
+			/* sum REPORT YEAR FLOW IK KEY VALUE ROWS; fine adds SOURCE
+			 * COUNTERPART LEVEL before VALUE (--level coarsest) */
+			int fine = f[0].p[0] == 'f';
+			size_t iv = fine ? 9 : 6;
+			uint64_t key;
 			nk_dec v;
 			uint64_t rows;
-			if (r < 0 || y < 0 || fl < 0 || !(str_is(f[4], "0") || str_is(f[4], "1")) ||
-			    sub < 0 || nk_num_parse(f[6].p, f[6].n, &v) != NK_DEC_OK ||
-			    !parse_u64(f[7], &rows))
-				PDIE("not a sum line of this partial's reports");
-			group *g = gfind(&S->sums, kmake(r, fl, f[4].p[0] == '1', y, (uint64_t)sub));
+			/* the count first: past nf, f[] holds views of an earlier
+			 * line, into a buffer realloc may have freed */
+			if (nf != iv + 2 || !sum_key(o, f + 1, &key) ||
+			    nk_num_parse(f[iv].p, f[iv].n, &v) != NK_DEC_OK || !parse_u64(f[iv + 1], &rows))
+				PDIE("not a %s line of this partial's reports", fine ? "fine" : "sum");
+			group *g = gfind(&S->sums, key);
+			if (fine) {
+				uint32_t cp = nk_iso3(f[7].p, f[7].n);
+				int l = lookup_n(f[8], lv_name, LV_HS6 + 1);
+				if (!S->coarsest || cp == NK_ISO3_BAD || l < 0)
+					PDIE("not a fine line of a --level coarsest partial");
+				size_t sn = source_no(S, f[6].p, f[6].n);
+				group *gg = gfind(&S->guard, kmake(R_GUARD, K_FLOW(key), 0, K_YEAR(key),
+								   (uint64_t)sn << 24 | cp));
+				uint64_t kidx = (uint64_t)(g - S->sums.g);
+				g = gfind(&S->fine, (uint64_t)(gg - S->guard.g) << 33 | (uint64_t)l << 31 | kidx);
+			}
 			if (nk_dec_add(g->sum, v, &g->sum) != NK_DEC_OK)
 				PDIE("the sum leaves the exact range (+-9.2e15)");
 			g->rows += rows;
+		} else if (str_is(f[0], "lvrows")) {
+			/* lvrows SOURCE COUNTERPART YEAR FLOW LEVEL ROWS */
+			int y = nk_year_parse(f[3].p, f[3].n);
+			int fl = f[4].n == 0 ? F_UNKNOWN : str_is(f[4], "X") ? F_X
+							: str_is(f[4], "M") ? F_M : -1;
+			uint32_t cp = nk_iso3(f[2].p, f[2].n);
+			int l = nf == 7 ? lookup_n(f[5], lv_name, LV_HS6 + 1) : -1;
+			uint64_t rows;
+			if (!S->coarsest || y < 0 || fl < 0 || cp == NK_ISO3_BAD || l < 0 ||
+			    !parse_u64(f[6], &rows))
+				PDIE("not an lvrows line of a --level coarsest partial");
+			size_t sn = source_no(S, f[1].p, f[1].n);
+			group *gg = gfind(&S->guard, kmake(R_GUARD, fl, 0, y, (uint64_t)sn << 24 | cp));
+			gfind(&S->lvrows, (uint64_t)(gg - S->guard.g) << 2 | (uint64_t)l)->rows += rows;
 		} else if (str_is(f[0], "levels")) {
 			if (nf != 6)
 				PDIE("not a levels line");
@@ -1265,7 +1449,7 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 			char lv[64];
 			snprintf(lv, sizeof lv, "%.*s", (int)f[5].n, f[5].p);
 			for (char *t = strtok(lv, ","); t; t = strtok(NULL, ",")) {
-				int l = lookup(t, lv_name, LV_ANY);
+				int l = lookup(t, lv_name, LV_HS6 + 1);
 				mask |= l < 0 ? 1u << 31 : 1u << l;
 			}
 			if (y < 0 || fl < 0 || cp == NK_ISO3_BAD || !mask || mask >> 31)
@@ -1897,13 +2081,16 @@ int main(int argc, char **argv)
 
 	if (!o.merge && o.byset & 1u << R_SANCTION)
 		sanctions_load(&SANC, o.sanctions);
-	state S = {0};
+	state S = {.coarsest = o.level == LV_COARSEST};
 	nk_out *out = nk_out_open(o.co.output);
 	if (o.merge)
 		read_partials(&o, argv + optind, argc - optind, &S);
 	else
 		read_stream(&o, argv + optind, argc - optind, &S);
-	check_levels(&S);
+	if (o.level == LV_COARSEST && !o.partial)
+		resolve_coarsest(&S);
+	if (o.level != LV_COARSEST)
+		check_levels(&S);
 	if (o.partial)
 		write_partial(&o, &S, out);
 	else
