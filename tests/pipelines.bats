@@ -89,7 +89,7 @@ mtimes() { (cd "$1" && find . -type f -printf '%p %T@\n' | sort); }
 	"$NK_BIN/nk-fetch-parse" -q --flow M -o "$T/tm.tsv" $(ls data/comtrade-totals/comtrade_all_imports_*.csv | sort)
 	run sh -c "awk -v rejects='$T/prec.tsv' -f pipelines/precedence.awk '$T/fp.tsv' '$T/tx.tsv' '$T/tm.tsv' 2>/dev/null |
 		'$NK_BIN/nk-normalize-hs' -q --names | '$NK_BIN/nk-correct' -q |
-		'$NK_BIN/nk-merge-interkorean' -q --replace-kor | '$NK_BIN/nk-normalize-hs' -q --names |
+		'$NK_BIN/nk-merge-interkorean' -q --replace-kor | '$NK_BIN/nk-normalize-hs' -q --names --rev-by-year |
 		cmp - '$T/a/trade.tsv'"
 	assert_success
 }
