@@ -223,7 +223,7 @@ D=$BATS_TEST_DIRNAME/cases/nk-summarize/_data
 # The crude-oil rows nk-correct adds (source rule, no hs_rev, made after
 # nk-normalize-hs) land in section V, chapter 27, 270900 and stage
 # intermediate once nk-normalize-hs --rev-by-year runs again (the default
-# pipeline's stage 4); without it they have no stage ('other').
+# pipeline's stage 5); without it they have no stage ('other').
 @test "crude-oil rows added by nk-correct: section V, chapter 27, hs6 270900, stage intermediate" {
 	f=$NK_ROOT/tests/data/nk-correct/chn-deu-usa-prk-kor-2022.tsv
 	nk-normalize-hs -q "$f" | nk-correct -q - 2>/dev/null >"$BATS_TEST_TMPDIR/c.tsv"
