@@ -47,6 +47,7 @@ D=$BATS_TEST_DIRNAME/cases/nk-summarize/_data
 @test "stage 'capitol' is an error" { run_case nk-summarize bad-stage; }
 @test "hs4 '2701x' is an error" { run_case nk-summarize bad-hs4; }
 @test "--merge of a plain stream is an error" { run_case nk-summarize merge-plain-stream; }
+@test "--merge: a partial line with too few fields is an error, not a read of the line before" { run_case nk-summarize merge-short-line; }
 @test "--merge without files: usage error" { run_case nk-summarize merge-nothing; }
 @test "--rejects: usage error (no row is dropped)" { run_case nk-summarize partial-and-rejects; }
 @test "sanction: full/partial tags, before/straddle/after (annual and monthly), cap use in value, tonnes, barrels" { run_case nk-summarize sanction; }

@@ -1425,12 +1425,15 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 				PDIE("the sum leaves the exact range (+-9.2e15)");
 			g->rows += rows;
 		} else if (str_is(f[0], "lvrows")) {
-			/* lvrows SOURCE COUNTERPART YEAR FLOW LEVEL ROWS */
+			/* lvrows SOURCE COUNTERPART YEAR FLOW LEVEL ROWS; past nf, f[]
+			 * holds views of an earlier line: count first */
+			if (nf != 7)
+				PDIE("not an lvrows line of a --level coarsest partial");
 			int y = nk_year_parse(f[3].p, f[3].n);
 			int fl = f[4].n == 0 ? F_UNKNOWN : str_is(f[4], "X") ? F_X
 							: str_is(f[4], "M") ? F_M : -1;
 			uint32_t cp = nk_iso3(f[2].p, f[2].n);
-			int l = nf == 7 ? lookup_n(f[5], lv_name, LV_HS6 + 1) : -1;
+			int l = lookup_n(f[5], lv_name, LV_HS6 + 1);
 			uint64_t rows;
 			if (!S->coarsest || y < 0 || fl < 0 || cp == NK_ISO3_BAD || l < 0 ||
 			    !parse_u64(f[6], &rows))
