@@ -1211,9 +1211,12 @@ static void write_partial(const opts *o, const state *S, nk_out *out)
 	nk_out_cstr(out, lv_name[o->level]);
 	nk_out_cstr(out, "\noption\tsection\t");
 	nk_out_cstr(out, o->section ? o->section : "");
-	nk_out_cstr(out, "\noption\tsanctions\t");
-	nk_out_cstr(out, SANC.n ? SANC.digest : "");
 	nk_out_cstr(out, "\n");
+	if (SANC.n) {
+		nk_out_cstr(out, "option\tsanctions\t");
+		nk_out_cstr(out, SANC.digest);
+		nk_out_cstr(out, "\n");
+	}
 	const group **v = nk_xmalloc((S->sums.n + 1) * sizeof *v);
 	for (size_t i = 0; i < S->sums.n; i++)
 		v[i] = &S->sums.g[i];
@@ -1331,17 +1334,27 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 		PDIE("not an nk-summarize partial (no '%s' line): give --merge the "
 		     "files of --partial", PARTIAL_VERSION);
 	}
+	/* by, level, section; then sanctions, written only for --by sanction
+	 * (a line that is not it is the first data line: `pending`) */
 	static const char *const optname[] = {"by", "level", "section", "sanctions"};
+	int pending = 0;
 	for (int i = 0; i < 4; i++) {
 		char *mline;
-		if (!nk_in_line(in, &line, &len))
+		if (!nk_in_line(in, &line, &len)) {
+			if (i == 3 && !(o->byset & 1u << R_SANCTION))
+				break;
 			PDIE("cut short: no option '%s'", optname[i]);
+		}
 		mline = nk_xmalloc(len + 1);
 		memcpy(mline, line, len);
 		mline[len] = 0;
 		size_t nf = split(mline, len, f, 3);
 		if (nf != 3 || !str_is(f[0], "option") || !str_is(f[1], optname[i])) {
 			free(mline);
+			if (i == 3 && !(o->byset & 1u << R_SANCTION)) {
+				pending = 1;
+				break;
+			}
 			PDIE("expected the line 'option TAB %s TAB ...'", optname[i]);
 		}
 		char v[128];
@@ -1371,7 +1384,7 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 			if (l != o->level)
 				PDIE("a partial made with --level %s, not %s", v, lv_name[o->level]);
 		} else if (i == 3) {
-			if (first && o->byset & 1u << R_SANCTION)
+			if (first && o->byset & 1u << R_SANCTION && !SANC.n)
 				sanctions_load(&SANC, o->sanctions);
 			if (strcmp(v, SANC.n ? SANC.digest : ""))
 				PDIE("a partial made with another sanctions file (fingerprint '%s', "
@@ -1391,7 +1404,8 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 	S->coarsest = o->level == LV_COARSEST;
 	char *buf = NULL;
 	size_t cap = 0;
-	while (nk_in_line(in, &line, &len)) {
+	while (pending || nk_in_line(in, &line, &len)) {
+		pending = 0; /* line is still the one the option loop read */
 		if (len + 1 > cap)
 			buf = nk_xrealloc(buf, cap = len + 1);
 		memcpy(buf, line, len);
