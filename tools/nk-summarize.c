@@ -1116,7 +1116,7 @@ static void check_levels(const state *S)
 /* A partial is the state as text: a version line, the options that shape
  * the sums, then one line per sum, per level-check key and per counter.
  * Sums are exact, so adding partials gives the sums of one run. */
-#define PARTIAL_VERSION "nk-summarize partial 2 (nktrade " NK_VERSION ")"
+#define PARTIAL_VERSION "nk-summarize partial 1 (nktrade " NK_VERSION ")"
 
 static void by_text(const opts *o, char *buf, size_t n)
 {
