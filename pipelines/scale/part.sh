@@ -25,12 +25,12 @@ if [ "$in" = mou ]; then
 	printf 'source\tyear\tperiod\treporter\treporter_m49\tpartner\tpartner_m49\tflow\ths_rev\ths\tvalue_usd\tcif_usd\tfob_usd\tnetwgt_kg\tqty\tqty_unit\n' |
 		"$bin/nk-normalize-hs" -q --names | "$bin/nk-correct" -q $(printf -- '-r %s ' $rules) |
 		"$bin/nk-merge-interkorean" -q --table "$mou" --replace-kor |
-		"$bin/nk-normalize-hs" -q --names -o "$tmp"
+		"$bin/nk-normalize-hs" -q --names --rev-by-year -o "$tmp"
 else
 	# --years 1962: no MOU year (before the table), so this partition adds none
 	"$bin/nk-normalize-hs" -q --names "$in" | "$bin/nk-correct" -q $(printf -- '-r %s ' $rules) |
 		"$bin/nk-merge-interkorean" -q --table "$mou" --replace-kor --years 1962 |
-		"$bin/nk-normalize-hs" -q --names -o "$tmp"
+		"$bin/nk-normalize-hs" -q --names --rev-by-year -o "$tmp"
 fi
 awk -v rejects="$pre.level.rejects.tsv" -f pipelines/level.awk "$tmp" "$tmp" >"$pre.level.tsv"
 for r in "$@"; do
