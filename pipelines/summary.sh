@@ -65,5 +65,6 @@ END {
 		printf "    KOTRA: no published total for %s in data/published/\n", last
 	printf "  %d rows dropped by the stages, %d finer-level rows not summed (%s/rejects.tsv)\n", rej, lev, out
 	printf "  %d rows changed, removed or added by rules (%s/audit.tsv)\n", aud, out
-	printf "  data: %s/trade.tsv\n", out
+	printf "  data: %s/trade.tsv, tables %s/summary-*.tsv\n", out, out
+	printf "  report: %s/report.html\n", out
 }' "$out/trade.tsv" "$out/summary-year.tsv" "$out/published.tsv" "$out/rejects.tsv" "$out/audit.tsv"
