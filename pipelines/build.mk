@@ -42,6 +42,7 @@ S   := $(OUT)/stage
 include pipelines/inputs.mk
 include pipelines/nkitw.mk
 include pipelines/structure.mk
+include pipelines/sanctions.mk
 include pipelines/report.mk
 include pipelines/dots.mk
 

@@ -51,6 +51,23 @@ mtimes() { (cd "$1" && find . -type f -printf '%p %T@\n' | sort); }
 	assert_equal "$(sed 1d "$T/out/rejects.tsv" | cut -f1 | sort -u)" "$want"
 }
 
+@test "sanctions: UNSCR 2270's coal and iron entry holds the chapter-27 exports of each year, tagged partial" {
+	run --separate-stderr build "$T/out" sanctions
+	assert_success
+	assert_file_exists "$T/out/summary-sanction.md"
+	# the shipped files hold chapter 27 as a whole, broader than coal 2701:
+	# the entry gets every chapter-27 export as 'partial', never 'full'
+	for y in 2016 2017; do
+		want=$(awk -F'\t' -v y="$y" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			$c["year"] == y && $c["nk_flow"] == "X" && $c["hs"] == "27" { s += $c["value_usd"] }
+			END { printf "%.0f", s }' "$T/out/stage/level.tsv")
+		[ "$want" -gt 0 ] || fail "no chapter-27 exports in $y"
+		got=$(awk -F'\t' -v y="$y" '$1 == y && $2 == "UNSCR-2270-op29-coal-iron" { s += $9; t = t $7 }
+			END { printf "%.0f %s", s, t }' "$T/out/summary-sanction.tsv")
+		assert_equal "$got" "$want partial"
+	done
+}
+
 @test "an unchanged rerun does nothing; a touched rule file reruns only nk-correct and what follows" {
 	cp rules/corrections.yaml "$T/rules.yaml"
 	build "$T/out" outputs NKITW_RULES="$T/rules.yaml" 2>/dev/null
