@@ -26,7 +26,7 @@ MOU_TABLE ?= data/interkorean/mou.tsv
 export NKITW_RULES MOU_TABLE
 REPORTS := year partner section chapter stage
 IDS := $(shell seq 0 $$(($(PARTS) - 1))) mou
-SCALE_MK := pipelines/scale.mk pipelines/scale/part.sh pipelines/level.awk pipelines/inputs.mk
+SCALE_MK := pipelines/scale.mk pipelines/scale/part.sh pipelines/level.awk pipelines/precedence.awk pipelines/inputs.mk
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -37,9 +37,12 @@ all: $(REPORTS:%=$(SO)/summary-%.tsv)
 $(SO):
 	$(Q)mkdir -p $@
 
-# Stage 1 once per input file, then the split by year.
-$(SO)/slice.tsv: $(SCALE_MK) $(COMTRADE_INPUTS) $(NK_BIN)/nk-fetch-parse | $(SO)
-	$(Q)$(NK_BIN)/nk-fetch-parse -q --with-partner KOR -o $@ $(COMTRADE_INPUTS)
+# Stage 1 (every input file read once, one source per trade: the single
+# build's stage/inputs.tsv, made by pipelines/build.mk so both builds start
+# from the same slice), then the split by year.
+$(SO)/slice.tsv: $(SCALE_MK) $(COMTRADE_INPUTS) $(TOTALS_X_INPUTS) $(TOTALS_M_INPUTS) $(NK_BIN)/nk-fetch-parse | $(SO)
+	$(Q)$(MAKE) --no-print-directory -f pipelines/build.mk OUT=$(OUT) B=$(B) $(OUT)/stage/inputs.tsv >/dev/null
+	$(Q)cp $(OUT)/stage/inputs.tsv $@.tmp && mv $@.tmp $@
 $(IDS:%=$(SO)/part-%.tsv) &: $(SO)/slice.tsv
 	$(Q)awk -F'\t' -v n=$(PARTS) -v pre=$(SO)/part- 'NR == 1 { for (i = 0; i < n; i++) print > (pre i ".tsv"); \
 		for (i = 1; i <= NF; i++) if ($$i == "year") y = i; next } { print > (pre ($$y % n) ".tsv") }' $<
