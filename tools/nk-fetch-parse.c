@@ -1500,6 +1500,23 @@ static void dots_flush(state *s, dots *d, const long *col, const nk_str *flags)
 	s->line = line;
 }
 
+/* Map the split record's fields to the columns and check its width: 1 if it
+ * has the header's number of fields (a trailing delimiter, as Comtrade Plus
+ * CSV writes, gives one empty field more and is allowed), else 0 with the
+ * message in what. */
+static int fields_fit(state *s, const rdr *r, const long *col, size_t ncol,
+		      char *what, size_t wn)
+{
+	size_t nf = r->nf;
+	if (nf == ncol + 1 && r->f[nf - 1].n == 0)
+		nf--;
+	map_fields(s, r->f, r->nf, col);
+	if (nf == ncol)
+		return 1;
+	snprintf(what, wn, "%zu fields, the header has %zu", nf, ncol);
+	return 0;
+}
+
 static void parse_dots(state *s, rdr *r, const long *col, size_t ncol, dots *d)
 {
 	const char *p;
@@ -1514,13 +1531,8 @@ static void parse_dots(state *s, rdr *r, const long *col, size_t ncol, dots *d)
 			st.read++;
 			continue;
 		}
-		size_t nf = r->nf;
-		if (nf == ncol + 1 && r->f[nf - 1].n == 0)
-			nf--;
-		map_fields(s, r->f, r->nf, col);
-		if (nf != ncol) {
-			char what[96];
-			snprintf(what, sizeof what, "%zu fields, the header has %zu", nf, ncol);
+		char what[96];
+		if (!fields_fit(s, r, col, ncol, what, sizeof what)) {
 			dots_flush(s, d, col, NULL);
 			st.read++;
 			bad_row(s, -1, what, NULL, 0);
@@ -1639,14 +1651,8 @@ static void parse_delimited(state *s, rdr *r, const char *hp, size_t hn)
 			st.nodata++;
 			continue;
 		}
-		/* a trailing delimiter (Comtrade Plus CSV) gives one empty field more */
-		size_t nf = r->nf;
-		if (nf == ncol + 1 && r->f[nf - 1].n == 0)
-			nf--;
-		map_fields(s, r->f, r->nf, col);
-		if (nf != ncol) {
-			char what[96];
-			snprintf(what, sizeof what, "%zu fields, the header has %zu", nf, ncol);
+		char what[96];
+		if (!fields_fit(s, r, col, ncol, what, sizeof what)) {
 			st.read++;
 			bad_row(s, -1, what, NULL, 0);
 			continue;
