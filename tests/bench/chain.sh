@@ -19,13 +19,8 @@ P=$B/bin
 rules=$NK_ROOT/tests/bench/chain-rules.yaml
 codes=$NK_ROOT/data/countries/m49-iso3.tsv
 
-nodedir=$NK_BENCH_DIR/node
-duck=""
-if command -v node >/dev/null && command -v npm >/dev/null; then
-	[ -d "$nodedir/node_modules/@duckdb/node-api" ] ||
-		npm install --silent --no-audit --no-fund --prefix "$nodedir" @duckdb/node-api >/dev/null 2>&1 || true
-	[ -d "$nodedir/node_modules/@duckdb/node-api" ] && duck=yes
-fi
+node=$(duckdb_node)
+duck=$node
 [ -n "$duck" ] || echo "(DuckDB skipped: node/npm or @duckdb/node-api not available)"
 
 for rows in 1000000 "$NK_BENCH_ROWS"; do
@@ -37,7 +32,7 @@ for rows in 1000000 "$NK_BENCH_ROWS"; do
 		$P/nk-merge-interkorean -q --replace-kor | $P/nk-summarize -q --by year --by partner > $sum"
 	echo "default chain, Comtrade Plus CSV, $rows rows, $((bytes / 1000000)) MB, median of $NK_BENCH_RUNS"
 	if [ -n "$duck" ]; then
-		dq="NODE_PATH=$nodedir/node_modules node $NK_ROOT/tests/bench/chain-duckdb.cjs $f $codes $NK_BENCH_DIR/duck-$rows.tsv 2"
+		dq="$node $NK_ROOT/tests/bench/chain-duckdb.cjs $f $codes $NK_BENCH_DIR/duck-$rows.tsv 2"
 		bench chain "$chain" fetch-parse-alone "$P/nk-fetch-parse -q $f >/dev/null" \
 			duckdb-2threads "$dq"
 		# the partner report's exports and imports lines without KOR, as

@@ -16,14 +16,8 @@ echo "  rows kept: nk-fetch-parse $($P -q -p 408 "$f" | tail -n +2 | wc -l)," \
 	"mawk $(mawk -F, '$12=="\"408\""' "$f" | wc -l)"
 
 # DuckDB through npm @duckdb/node-api, installed once under NK_BENCH_DIR
-nodedir=$NK_BENCH_DIR/node
-duck=""
-if command -v node >/dev/null && command -v npm >/dev/null; then
-	[ -d "$nodedir/node_modules/@duckdb/node-api" ] ||
-		npm install --silent --no-audit --no-fund --prefix "$nodedir" @duckdb/node-api >/dev/null 2>&1 || true
-	[ -d "$nodedir/node_modules/@duckdb/node-api" ] &&
-		duck="NODE_PATH=$nodedir/node_modules node $NK_ROOT/tests/bench/fetch-parse-duckdb.cjs $f $NK_BENCH_DIR/duck.tsv 2"
-fi
+node=$(duckdb_node)
+duck=${node:+"$node $NK_ROOT/tests/bench/fetch-parse-duckdb.cjs $f $NK_BENCH_DIR/duck.tsv 2"}
 [ -n "$duck" ] || echo "  (DuckDB skipped: node/npm or @duckdb/node-api not available)"
 
 if [ -n "$duck" ]; then

@@ -68,3 +68,15 @@ report() {
 			printf "\n" }'
 	done
 }
+
+# duckdb_node: print the command prefix ("NODE_PATH=... node") that runs a
+# DuckDB script with npm @duckdb/node-api, installed once under NK_BENCH_DIR;
+# print nothing when node, npm or the package is not available (the caller
+# then skips DuckDB).
+duckdb_node() {
+	nodedir=$NK_BENCH_DIR/node
+	command -v node >/dev/null && command -v npm >/dev/null || return 0
+	[ -d "$nodedir/node_modules/@duckdb/node-api" ] ||
+		npm install --silent --no-audit --no-fund --prefix "$nodedir" @duckdb/node-api >/dev/null 2>&1 || true
+	[ ! -d "$nodedir/node_modules/@duckdb/node-api" ] || echo "NODE_PATH=$nodedir/node_modules node"
+}

@@ -20,14 +20,8 @@ NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "year") y = i; if ($i == "counte
 END { print "year", "counterpart", "nk_flow", "value_usd"; for (k in s) printf "%s\t%.3f\n", k, s[k] }
 AWK
 
-nodedir=$NK_BENCH_DIR/node
-duck=""
-if command -v node >/dev/null && command -v npm >/dev/null; then
-	[ -d "$nodedir/node_modules/@duckdb/node-api" ] ||
-		npm install --silent --no-audit --no-fund --prefix "$nodedir" @duckdb/node-api >/dev/null 2>&1 || true
-	[ -d "$nodedir/node_modules/@duckdb/node-api" ] &&
-		duck="NODE_PATH=$nodedir/node_modules node $NK_ROOT/tests/bench/summarize-duckdb.cjs $f $NK_BENCH_DIR/duck-summarize.tsv 2"
-fi
+node=$(duckdb_node)
+duck=${node:+"$node $NK_ROOT/tests/bench/summarize-duckdb.cjs $f $NK_BENCH_DIR/duck-summarize.tsv 2"}
 
 echo "nk-summarize --by partner, $(($(wc -l <"$f") - 1)) rows, $((bytes / 1000000)) MB, median of $NK_BENCH_RUNS"
 if [ -n "$duck" ]; then
