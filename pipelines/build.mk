@@ -43,8 +43,9 @@ include pipelines/inputs.mk
 include pipelines/nkitw.mk
 include pipelines/structure.mk
 include pipelines/sanctions.mk
-include pipelines/report.mk
 include pipelines/dots.mk
+# last: the report's prerequisites name the other fragments' files
+include pipelines/report.mk
 
 outputs: $(OUTPUTS)
 

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""charts.py OUT NAME...: the data behind each chart, OUT/charts/NAME.dat.
+"""charts.py [--sanctions FILE] OUT NAME...: the data behind each chart, OUT/charts/NAME.dat.
 
 Read from nk-summarize's tables in OUT (summary-year.tsv, summary-partner.tsv,
-summary-section.tsv) and OUT/published.tsv; written as TSV with a header
+summary-section.tsv, summary-sanction-group.tsv) and OUT/published.tsv;
+the chart `sanctions` also gets OUT/charts/sanctions-marks.gp, gnuplot's
+commands for a vertical mark at each resolution's in-force date, read from
+the sanctions file (default rules/sanctions.yaml). Written as TSV with a header
 (gnuplot reads it with `set key autotitle columnhead`), million USD or
 percent. Every year from the first to the last of a chart gets a line; a year
 without a figure gets NaN, which gnuplot draws as a gap: nothing is
 interpolated or filled in. Sums and differences are exact (Decimal) before
 the one division into millions.
 """
+import datetime
 import os
 import sys
 from decimal import Decimal
@@ -55,9 +59,43 @@ def write(out, name, head, lines):
     os.replace(tmp, path)
 
 
+def day_x(date):
+    """An in-force date (YYYY-MM or YYYY-MM-DD) on a time axis in years
+    (1 January Y = Y; a month-only date is its first day). The sanctions
+    chart draws year Y's figure at Y + 0.5, the middle of its year."""
+    p = [int(x) for x in str(date).split("-")]
+    y, m, d = p[0], p[1], p[2] if len(p) > 2 else 1
+    n = (datetime.date(y, m, d) - datetime.date(y, 1, 1)).days
+    days = (datetime.date(y + 1, 1, 1) - datetime.date(y, 1, 1)).days
+    return Decimal(y) + Decimal(n) / Decimal(days)
+
+
+def sanction_marks(path):
+    """Each resolution's first in-force date in the sanctions file: (date, resolution)."""
+    import yaml  # python3-yaml (tools/deps.sh); only this chart needs it
+    with open(path, encoding="utf-8") as f:
+        entries = (yaml.safe_load(f) or {}).get("sanctions") or []
+    first = {}
+    for e in entries:
+        d = str(e["in_force"])
+        r = e["resolution"]
+        if r not in first or d < first[r]:
+            first[r] = d
+    return sorted((d, r) for r, d in first.items())
+
+
+# The sanctions chart starts this many years before the first in-force date
+# (the table summary-sanction-group.tsv has every year).
+SANCTIONS_BEFORE = 10
+
+
 def main(argv):
+    sanctions = "rules/sanctions.yaml"
+    if len(argv) > 2 and argv[1] == "--sanctions":
+        sanctions = argv[2]
+        argv = argv[:1] + argv[3:]
     if len(argv) < 3:
-        sys.stderr.write("usage: charts.py OUT NAME...\n")
+        sys.stderr.write("usage: charts.py [--sanctions FILE] OUT NAME...\n")
         return 2
     out, names = argv[1], argv[2:]
     year = {int(r["year"]): r for r in read_tsv(os.path.join(out, "summary-year.tsv"))}
@@ -77,9 +115,12 @@ def main(argv):
                 if r is None:
                     lines.append([str(y), "NaN", "NaN", "NaN"])
                     continue
+                # no China row, no inter-Korean figure: NaN, not 0 (the
+                # chart stacks what is there); others = the rest of the total
                 total, ik = num(r["total"]), num(r["interkorean"])
-                cn = num(china[y]["value_usd"]) if y in china else Decimal(0)
-                lines.append([str(y), musd(cn), musd(ik), musd(total - cn - ik)])
+                cn = num(china[y]["value_usd"]) if y in china else None
+                rest = None if total is None else total - (cn or 0) - (ik or 0)
+                lines.append([str(y), musd(cn), musd(ik), musd(rest)])
             write(out, name, ["year", "China", "inter-Korean", "others"], lines)
         elif name == "china-share":
             lines = []
@@ -119,8 +160,47 @@ def main(argv):
             lines = []
             for y in year_span(by):
                 v = by.get(y)
-                lines.append([str(y)] + [musd(v.get(s, Decimal(0))) if v else "NaN" for s in used])
+                # a section without a figure that year is NaN: the stack skips it
+                lines.append([str(y)] + [musd(v.get(s)) if v else "NaN" for s in used])
             write(out, name, ["year"] + ["section " + s if s != "other" else "other or unspecified" for s in used], lines)
+        elif name == "sanctions":
+            # one series per group (sanction-groups.py) and tag, the parts
+            # (before, straddle, after) added up; no row = no data (NaN)
+            val = {}
+            for r in read_tsv(os.path.join(out, "summary-sanction-group.tsv")):
+                v = num(r["value_usd"])
+                if v is not None:
+                    d = val.setdefault((r["id"], r["tag"]), {})
+                    d[int(r["year"])] = d.get(int(r["year"]), Decimal(0)) + v
+            marks = sanction_marks(sanctions)
+            span = year_span(year, *val.values())
+            if marks:
+                span = [y for y in span if y >= int(marks[0][0][:4]) - SANCTIONS_BEFORE]
+            # a series without a figure in the years shown is left out
+            groups = sorted({g for g, _ in val})
+            order = [(g, t) for g in groups for t in ("full", "partial")
+                     if any(y in val.get((g, t), {}) for y in span)]
+            label = {"dprk-exports": "DPRK exports", "dprk-imports": "DPRK imports"}
+            head = ["year"] + ["%s, %s" % (label.get(g, g), "goods named" if t == "full"
+                                           else "in rows of broader codes") for g, t in order]
+            write(out, name, head, [[str(y)] + [musd(val.get(k, {}).get(y)) for k in order] for y in span])
+            # the line type of each column (style.gp's colour per group;
+            # dash type 1 solid, 2 dashed for partial) and the marks: a dashed
+            # line at each date, the resolution at staggered heights (the
+            # 2017 resolutions are weeks apart)
+            path = os.path.join(out, "charts", "sanctions-marks.gp")
+            with open(path + ".tmp", "w", encoding="utf-8") as f:
+                f.write("# made by pipelines/charts.py from %s: line types, each resolution's first in-force date\n"
+                        % sanctions)
+                f.write('lts = "%s"\n' % " ".join(str(groups.index(g) % 8 + 1) for g, t in order))
+                f.write('dts = "%s"\n' % " ".join("1" if t == "full" else "2" for g, t in order))
+                for i, (d, r) in enumerate(marks):
+                    x = format(day_x(d).quantize(Decimal("0.001")), "f")
+                    f.write('set arrow from first %s, graph 0 to first %s, graph 1 nohead dt 3 lc rgb "#555555" lw 1\n'
+                            % (x, x))
+                    f.write('set label "UNSCR %s (%s)" at first %s, graph %.2f left offset 0.4,0 font ",9" '
+                            'tc rgb "#333333"\n' % (r, d, x, 0.96 - 0.055 * i))
+            os.replace(path + ".tmp", path)
         else:
             sys.stderr.write("charts.py: unknown chart '%s'\n" % name)
             return 2

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""report.py OUT RULES MOU_TABLE > report.html: the data set as one static page.
+"""report.py [--sanctions FILE] OUT MOU_TABLE RULES... > report.html: the data set as one static page.
 
 One self-contained HTML file: the tables of nk-summarize (OUT/summary-*.tsv),
 the charts (OUT/charts/*.svg, inlined), how each number was made (the chain,
@@ -82,6 +82,27 @@ class Page:
             esc(name), row + 1, esc(col), esc(v), kind, esc(shown))
 
 
+def parts_cell(P, name, idxs, col, cls=""):
+    """A <td> with one checked <span> per TSV row in idxs (a year's parts:
+    before/after the in-force date in monthly data), 'no data' if none."""
+    c = ' class="%s"' % cls if cls else ""
+    if not idxs:
+        return '<td class="gap%s">no data</td>' % (" " + cls if cls else "")
+    rows = P.embedded[name][1]
+    out = []
+    for i in idxs:
+        span = P.cell(name, i, col).replace("<td", "<span", 1)[:-5] + "</span>"
+        if len(idxs) > 1:
+            span += " <small>(%s)</small>" % esc(rows[i].get("part", ""))
+        out.append(span)
+    return "<td%s>%s</td>" % (c, "<br>".join(out))
+
+
+def shown_nonzero(v):
+    """A value worth a line: known (not an empty cell) and not 0."""
+    return v != "" and Decimal(v) != 0
+
+
 def svg_inline(path, idx, title):
     with open(path, encoding="utf-8") as f:
         s = f.read()
@@ -138,7 +159,7 @@ body{font:15px/1.45 sans-serif;max-width:1100px;margin:1em auto;padding:0 1em;co
 h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:.5em 0 1em;font-size:13px}
 th,td{border:1px solid #ddd;padding:2px 6px;text-align:right;vertical-align:top}
-th{background:#f4f4f4}td.t,th.t{text-align:left}td.gap{color:#a00;font-style:italic}
+th{background:#f4f4f4}td.t,th.t{text-align:left}.gap{color:#a00;font-style:italic}td.inforce{background:#fff3cd}
 svg.chart{max-width:100%;height:auto;display:block;margin:.5em 0}
 figure{margin:1em 0}figcaption{font-size:13px;color:#444}
 .note{background:#fff8e1;border-left:4px solid #e0b000;padding:.4em .8em}
@@ -171,7 +192,7 @@ CHECK_JS = r"""
     return (neg && q !== 0n ? '-' : '') + whole + '.' + s.slice(-1);
   }
   function run() {
-    var cache = {}, cells = document.querySelectorAll('[data-src]'), n = 0;
+    var cache = {}, per = {}, cells = document.querySelectorAll('[data-src]'), n = 0;
     for (var i = 0; i < cells.length; i++) {
       var c = cells[i], name = c.getAttribute('data-src');
       var t = cache[name] || (cache[name] = tsv(name));
@@ -184,6 +205,7 @@ CHECK_JS = r"""
       var shown = v === '' ? 'no data' : c.getAttribute('data-k') === 'musd' ? musd(v) : v;
       if (c.textContent !== shown) { errors.push(name + ' row ' + c.getAttribute('data-row') + ' ' + c.getAttribute('data-col') + ': shows ' + c.textContent + ', value ' + shown); continue; }
       n++;
+      per[name] = (per[name] || 0) + 1;
     }
     var charts = document.querySelectorAll('svg.chart'), drawn = 0;
     for (var j = 0; j < charts.length; j++) {
@@ -196,6 +218,8 @@ CHECK_JS = r"""
     out.setAttribute('data-status', errors.length ? 'fail' : 'ok');
     out.setAttribute('data-cells', String(n));
     out.setAttribute('data-charts', String(drawn) + '/' + String(charts.length));
+    // cells checked per table, "name:count name:count" in name order
+    out.setAttribute('data-tables', Object.keys(per).sort().map(function (k) { return k + ':' + per[k]; }).join(' '));
     out.textContent = errors.length ? 'Self-check FAILED: ' + errors.join('; ')
       : 'Self-check: ' + n + ' numbers equal the TSV tables they come from; ' + drawn + ' of ' + charts.length + ' charts drawn.';
   }
@@ -219,14 +243,143 @@ def compact(v):
     return str(v)
 
 
+SANCTION_TAGS = (("full", "full"), ("partial", "partial"))
+DIRECTION = {"dprk_export_ban": "DPRK exports banned", "supply_ban": "supply to the DPRK banned",
+             "cap": "capped"}
+
+
+def sanctions_section(P, path):
+    """The entries of the sanctions file with their sources and basis, and
+    per entry and tag the trade of each year around the in-force dates
+    (summary-sanction.tsv); then the two groups the chart draws."""
+    with open(path, encoding="utf-8") as f:
+        entries = (yaml.safe_load(f) or {}).get("sanctions") or []
+    rows = P.embedded["summary-sanction.tsv"][1]
+    w = P.w
+    w('<h2 id="sanctions">Trade in goods under UN sanctions</h2>\n')
+    w("<p>The UN Security Council's commodity measures on the DPRK as HS codes (<code>%s</code>), "
+      "and the trade nk-summarize finds in them (<code>out/summary-sanction.tsv</code>). A row is tagged "
+      "<b>full</b> where its code is one of the entry's codes or inside one, <b>partial</b> where it is broader "
+      "(a whole chapter holding the goods and others: chapter 27 against coal 2701): a partial figure is the "
+      "trade of those broader rows, not of the goods. Basis <b>stated</b>: the resolution names the codes; "
+      "<b>reading</b>: nktrade's reading of the goods it names. The shaded year is the year the entry came into "
+      "force (that year's figure straddles the date). Entries overlap (the same coal in 2270 and 2371): "
+      "their figures do not add up.</p>\n" % esc(path))
+    if not entries:
+        w("<p>No entries.</p>\n")
+        return
+    yf = [int(str(e["in_force"])[:4]) for e in entries]
+    years = list(range(min(yf) - 2, max(yf) + 3))
+    w("<table><tr><th class=t>entry</th><th class=t>goods and codes</th><th class=t>in force</th>"
+      "<th class=t>basis and source</th><th class=t>tag</th>%s</tr>\n" % "".join("<th>%d</th>" % y for y in years))
+    for e in entries:
+        mine = [i for i, r in enumerate(rows) if r["id"] == e["id"]]
+        tags = [(t, lab) for t, lab in SANCTION_TAGS if any(rows[i]["tag"] == t for i in mine)]
+        fy = int(str(e["in_force"])[:4])
+        direction = DIRECTION.get(e["direction"], e["direction"])
+        if e["direction"] == "cap":
+            direction = "cap on " + ("the DPRK's exports" if e["cap"].get("flow") == "dprk_export"
+                                     else "supply to the DPRK")
+        head = ('<td class=t rowspan="%d"><code>%s</code><br>UNSCR %s%s<br>%s</td><td class=t rowspan="%d">%s'
+                "<br><code>%s</code></td><td class=t rowspan=\"%d\">%s</td><td class=t rowspan=\"%d\">%s<br>"
+                "<small>%s</small></td>") % (
+            max(len(tags), 1), esc(e["id"]), esc(e["resolution"]),
+            esc(" para %s" % e["paragraph"] if e.get("paragraph") else ""), esc(direction),
+            max(len(tags), 1), esc(e.get("goods", "")), esc(" ".join(str(c) for c in e["hs"])),
+            max(len(tags), 1), esc(e["in_force"]), max(len(tags), 1), esc(e["basis"]), esc(e.get("source", "")))
+        if not tags:
+            w('<tr>%s<td class=t></td><td class="gap" colspan="%d">no data: no row of the shipped data holds '
+              "these goods (or a broader code)</td></tr>\n" % (head, len(years)))
+            continue
+        for k, (t, lab) in enumerate(tags):
+            w("<tr>%s<td class=t>%s</td>" % (head if k == 0 else "", esc(lab)))
+            for y in years:
+                idx = [i for i in mine if rows[i]["tag"] == t and rows[i]["year"] == str(y)]
+                w(parts_cell(P, "summary-sanction.tsv", idx, "value_usd", "inforce" if y == fy else ""))
+            w("</tr>\n")
+    w("</table>\n<p>Cap use (value, tonnes, barrels against each cap) is in the TSV's cap_* columns.</p>\n")
+    # the chart's groups, every year
+    grows = P.embedded["summary-sanction-group.tsv"][1]
+    gids = sorted({r["id"] for r in grows})
+    gyears = sorted({int(r["year"]) for r in grows})
+    if not gyears:
+        return
+    w("<details><summary>The chart's lines by year (<code>out/summary-sanction-group.tsv</code>: the entries "
+      "folded into one per direction of trade, each row counted once)</summary>\n<table><tr><th>year</th>%s</tr>\n"
+      % "".join("<th>%s, %s</th>" % (esc(g), t) for g in gids for t, _ in SANCTION_TAGS))
+    for y in range(gyears[0], gyears[-1] + 1):
+        w("<tr><td>%d</td>" % y)
+        for g in gids:
+            for t, _ in SANCTION_TAGS:
+                idx = [i for i, r in enumerate(grows) if r["id"] == g and r["tag"] == t and r["year"] == str(y)]
+                w(parts_cell(P, "summary-sanction-group.tsv", idx, "value_usd"))
+        w("</tr>\n")
+    w("</table></details>\n")
+
+
+def dots_section(P):
+    """The DOTS-method view beside DOTS's own figures for the DPRK."""
+    est = P.embedded["dots/summary-year.tsv"][1]
+    pub = P.embedded["dots/published.tsv"][1]
+    ei = {int(r["year"]): i for i, r in enumerate(est)}
+    pi = {int(r["year"]): i for i, r in enumerate(pub)}
+    w = P.w
+    w('<h2 id="dots">The DOTS view</h2>\n')
+    w("<p>A second estimate by the IMF's <em>Direction of Trade Statistics</em> method "
+      "(<code>pipelines/dots.mk</code>, <code>rules/dots.yaml</code>): the partners' rows of the shipped DOTS file "
+      "(<code>data/dots/</code>) seen from the DPRK, the DPRK's imports valued CIF (partners' exports x 1.06), "
+      "its exports FOB (partners' imports / 1.06), no crude-oil estimate, no inter-Korean trade; "
+      "<code>out/dots/summary-year.tsv</code>. Beside it, DOTS's own published figures for the DPRK (its rows "
+      "against World in the same file, which the IMF estimates from the same partners' rows; "
+      "<code>out/dots/published.tsv</code>).</p>\n")
+    years = sorted(set(ei) | set(pi))
+    if not years:
+        w("<p>No DOTS data in this build.</p>\n")
+        return
+    w("<table><tr><th>year</th><th>exports, DOTS method</th><th>exports, DOTS published</th>"
+      "<th>imports, DOTS method</th><th>imports, DOTS published</th><th>total, DOTS method</th></tr>\n")
+    for y in range(years[0], years[-1] + 1):
+        w("<tr><td>%d</td>" % y)
+        for src, col, ix in (("dots/summary-year.tsv", "exports", ei), ("dots/published.tsv", "exports", pi),
+                             ("dots/summary-year.tsv", "imports", ei), ("dots/published.tsv", "imports", pi),
+                             ("dots/summary-year.tsv", "total", ei)):
+            w(P.cell(src, ix[y], col) if y in ix else '<td class="gap">no data</td>')
+        w("</tr>\n")
+    w("</table>\n")
+
+
+def partner_gaps(trade_path, top=12):
+    """The largest counterparts (partners' reports, all years) and the years
+    between the first and last year of partners' data they are missing in."""
+    val, yrs, allyears = {}, {}, set()
+    with open(trade_path, encoding="utf-8") as f:
+        head = f.readline().rstrip("\n").split("\t")
+        ix = {n: i for i, n in enumerate(head)}
+        for line in f:
+            r = line.rstrip("\n").split("\t")
+            if r[ix["source"]] in ("mou", "rule") or r[ix["value_usd"]] == "":
+                continue
+            cp, y = r[ix["counterpart"]], int(r[ix["year"]])
+            allyears.add(y)
+            yrs.setdefault(cp, set()).add(y)
+            val[cp] = val.get(cp, Decimal(0)) + abs(Decimal(r[ix["value_usd"]]))
+    order = sorted(val, key=lambda c: (-val[c], c))[:top]
+    return order, yrs, allyears
+
+
 def main(argv):
+    sanctions_path = "rules/sanctions.yaml"
+    if len(argv) > 2 and argv[1] == "--sanctions":
+        sanctions_path = argv[2]
+        argv = argv[:1] + argv[3:]
     if len(argv) < 4:
-        sys.stderr.write("usage: report.py OUT MOU_TABLE RULES... > report.html\n")
+        sys.stderr.write("usage: report.py [--sanctions FILE] OUT MOU_TABLE RULES... > report.html\n")
         return 2
     out, mou_path, rule_paths = argv[1], argv[2], argv[3:]
     P = Page()
     for name in ("summary-year.tsv", "summary-partner.tsv", "summary-section.tsv", "summary-chapter.tsv",
-                 "summary-stage.tsv", "published.tsv"):
+                 "summary-stage.tsv", "published.tsv", "summary-sanction.tsv", "summary-sanction-group.tsv",
+                 "dots/summary-year.tsv", "dots/published.tsv"):
         text, head, rows = read_tsv(os.path.join(out, name))
         P.embed(name, text, rows)
     years_rows = P.embedded["summary-year.tsv"][1]
@@ -269,6 +422,18 @@ def main(argv):
               "not all trade: those years' totals are the trade in those chapters only and are far below "
               "published totals. " % esc(ranges(partial)))
         w("</p>\n")
+    order, pyrs, pall = partner_gaps(os.path.join(out, "stage", "level.tsv"))
+    if order:
+        span = range(min(pall), max(pall) + 1)
+        w("<p>The %d largest counterparts in the shipped partners' reports (by trade summed over all years) and "
+          "the years between %d and %d in which none of their trade with the DPRK is in the data: a missing year "
+          "is unknown, not zero.</p>\n<table><tr><th class=t>counterpart</th><th class=t>years with data</th>"
+          "<th class=t>years missing</th></tr>\n" % (len(order), min(pall), max(pall)))
+        for cp in order:
+            miss = [y for y in span if y not in pyrs[cp]]
+            w('<tr><td class=t>%s</td><td class=t>%s</td><td class="t%s">%s</td></tr>\n' % (
+                esc(cp), esc(ranges(pyrs[cp])), " gap" if miss else "", esc(ranges(miss))))
+        w("</table>\n")
     w("<table><tr><th>year</th><th class=t>sources</th><th class=t>goods covered (partners' reports)</th>"
       "<th>reporters</th><th>counterparts</th></tr>\n")
     for y in years:
@@ -320,6 +485,12 @@ def main(argv):
         ("kotra-vs-nktrade", "nktrade's yearly total without inter-Korean trade beside KOTRA's published "
                              "totals (which also leave it out). Where the shipped files hold only some "
                              "chapters, nktrade's line is that part of trade only."),
+        ("sanctions", "Trade in goods under UN sanctions (rules/sanctions.yaml), the entries folded into one line "
+                      "per direction of trade: solid, rows of the goods named; dashed, rows of a broader code "
+                      "holding them and other goods (before 2014 the shipped files hold chapters 27 and 44 only). "
+                      "Dotted lines: each resolution's first in-force date, from the rule file; each year's "
+                      "figure is drawn mid-year. Log scale; a gap is a year without data. Table: 'Trade in goods "
+                      "under UN sanctions' below."),
     ]
     w('<h2 id="charts">Charts</h2>\n<p>A year without a figure is a gap, not a zero.</p>\n')
     for idx, (name, cap) in enumerate(charts):
@@ -388,7 +559,7 @@ def main(argv):
         w("<h3>%s by section</h3>\n" % flow.capitalize())
         for y in years:
             lines = [i for i, r in enumerate(srow) if r["year"] == str(y) and r["flow"] == flow
-                     and Decimal(r["value_usd"]) != 0]
+                     and shown_nonzero(r["value_usd"])]
             if not lines:
                 continue
             w("<details><summary>%d</summary><table><tr><th class=t>section</th><th>value</th><th>share %%</th></tr>\n" % y)
@@ -399,7 +570,7 @@ def main(argv):
                                                           P.cell("summary-section.tsv", i, "share_pct", "text")))
                 for j, r in enumerate(crow):
                     if r["year"] == str(y) and r["flow"] == flow and sec_of.get(r["chapter"]) == s \
-                            and Decimal(r["value_usd"]) != 0:
+                            and shown_nonzero(r["value_usd"]):
                         w("<tr><td class=t>&nbsp;&nbsp;chapter %s</td>%s%s</tr>\n" % (
                             esc(r["chapter"]), P.cell("summary-chapter.tsv", j, "value_usd"),
                             P.cell("summary-chapter.tsv", j, "share_pct", "text")))
@@ -416,6 +587,9 @@ def main(argv):
             w(P.cell("summary-stage.tsv", k[0], "value_usd") if k else "<td></td>")
         w("</tr>\n")
     w("</table>\n")
+
+    sanctions_section(P, sanctions_path)
+    dots_section(P)
 
     # ---- how the numbers were made
     w('<h2 id="method">How each number was made</h2>\n')

@@ -8,7 +8,8 @@ export LC_ALL=C
 [ -f "$out/trade.tsv" ] || { echo "summary.sh: no $out/trade.tsv (run make run first)" >&2; exit 1; }
 
 awk -F'\t' -v out="$out" '
-function musd(v) { return sprintf("%.1f", v / 1e6) }
+# an empty cell is unknown (no rows): said so, never 0.0
+function musd(v) { return v == "" ? "no data" : sprintf("%.1f", v / 1e6) }
 # 1988 1989 1990 1995 -> 1988-1990, 1995
 function ranges(list,   n, y, i, s, a, b) {
 	n = split(list, y, " ")

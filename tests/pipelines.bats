@@ -68,6 +68,81 @@ mtimes() { (cd "$1" && find . -type f -printf '%p %T@\n' | sort); }
 	done
 }
 
+@test "sanctions chart: a line per direction and tag, gaps not 0, a mark at each in-force date of the rule file" {
+	# the rule file's dates are what the marks show: move one and rebuild
+	sed 's/^    in_force: 2016-03$/    in_force: 2016-07-15/' rules/sanctions.yaml >"$T/sanctions.yaml"
+	! cmp -s rules/sanctions.yaml "$T/sanctions.yaml" || fail "no 'in_force: 2016-03' line to move"
+	run --separate-stderr build "$T/out" "$T/out/charts/sanctions.svg" "$T/out/summary-sanction.tsv" SANCTIONS_RULES="$T/sanctions.yaml"
+	assert_success
+	assert_file_exists "$T/out/charts/sanctions.svg"
+	marks=$T/out/charts/sanctions-marks.gp
+	# one mark per resolution, at its first in-force date (x = year + day / days in year)
+	want=$(python3 -c 'import sys, yaml
+first = {}
+for e in yaml.safe_load(open(sys.argv[1]))["sanctions"]:
+    d = str(e["in_force"]); r = e["resolution"]
+    first[r] = min(first.get(r, d), d)
+for r, d in sorted(first.items(), key=lambda x: (x[1], x[0])): print(r, d)' "$T/sanctions.yaml")
+	assert_equal "$(grep -c '^set arrow' "$marks")" "$(wc -l <<<"$want")"
+	assert_equal "$(sed -n 's/^set label "UNSCR \([0-9]*\) (\([0-9-]*\))".*/\1 \2/p' "$marks")" "$want"
+	grep -q '^set arrow from first 2016\.536, graph 0 ' "$marks" || fail "2016-07-15 is not at x 2016.536"
+	# a handful of series, not one per entry
+	dat=$T/out/charts/sanctions.dat
+	n=$(($(head -1 "$dat" | awk -F'\t' '{ print NF }') - 1))
+	[ "$n" -ge 2 ] && [ "$n" -le 4 ] || fail "$n series"
+	# every figure is the sum of the group table's rows of its group, tag
+	# and year (in million USD, to the 3 decimals written); a year without
+	# a row is NaN (a gap), never 0
+	run awk -F'\t' '
+		FNR == 1 && NR == 1 { next }
+		NR == FNR { s[$2, $7, $1] += $9; seen[$2, $7, $1] = 1; next }
+		FNR == 1 { for (i = 2; i <= NF; i++) { g[i] = $i ~ /^DPRK exports/ ? "dprk-exports" : "dprk-imports"
+				t[i] = $i ~ /goods named/ ? "full" : "partial" } next }
+		{ for (i = 2; i <= NF; i++) { k = g[i] SUBSEP t[i] SUBSEP $1
+			if (!(k in seen) && $i != "NaN") print "year " $1 " column " i ": " $i " without rows"
+			d = s[k] / 1e6 - $i
+			if ((k in seen) && ($i == "NaN" || d > 0.0005001 || d < -0.0005001)) print "year " $1 " column " i ": " $i " != " s[k]
+			if (!(k in seen)) gaps++ } }
+		END { print "gaps " gaps + 0 }' "$T/out/summary-sanction-group.tsv" "$dat"
+	assert_success
+	assert_output --regexp '^gaps [1-9][0-9]*$'
+	# the groups count each row once: the coal entries overlap, the group does not
+	y2016=$(awk -F'\t' '$1 == 2016 && $2 == "dprk-exports" && $7 == "partial" { print $9 }' "$T/out/summary-sanction-group.tsv")
+	coal=$(awk -F'\t' '$1 == 2016 && $2 == "UNSCR-2270-op29-coal-iron" && $7 == "partial" { print $9 }' "$T/out/summary-sanction.tsv")
+	assert_equal "$y2016" "$coal"
+}
+
+@test "dots: DOTS's own DPRK figures (its rows against World) beside the DOTS-method estimate" {
+	run --separate-stderr build "$T/out" "$T/out/dots/published.tsv" "$T/out/dots/summary-year.tsv"
+	assert_success
+	# the published file is the raw DOTS rows of country 954 against 001
+	python3 - "$T/out/dots/published.tsv" data/dots/*.csv <<'PY'
+import csv, sys
+pub = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+assert pub[0] == ["year", "exports", "imports"], pub[0]
+want = {}
+for path in sys.argv[2:]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    head = rows[0]
+    for r in rows[1:]:
+        if r[1] == "954" and r[5] == "001" and r[6] == "Value" and r[3] in ("TXG_FOB_USD", "TMG_CIF_USD"):
+            for i, h in enumerate(head):
+                if h.isdigit() and r[i]:
+                    want.setdefault(h, {})[r[3]] = r[i]
+got = {y: (x, m) for y, x, m in pub[1:]}
+exp = {y: (v["TXG_FOB_USD"], v["TMG_CIF_USD"]) for y, v in want.items()}
+assert got == exp, (got, exp)
+assert len(got) >= 3
+PY
+	# the estimate is within 1 % of DOTS's figure each year (same method)
+	run awk -F'\t' 'NR == FNR { if (FNR > 1) { x[$1] = $2; m[$1] = $3 } next }
+		FNR > 1 && ($1 in x) { n++; d1 = ($2 - x[$1]) / x[$1]; d2 = ($3 - m[$1]) / m[$1]
+			if (d1 > 0.01 || d1 < -0.01 || d2 > 0.01 || d2 < -0.01) print "off " $1 }
+		END { print n " years" }' "$T/out/dots/published.tsv" "$T/out/dots/summary-year.tsv"
+	assert_output "3 years"
+}
+
 @test "an unchanged rerun does nothing; a touched rule file reruns only nk-correct and what follows" {
 	cp rules/corrections.yaml "$T/rules.yaml"
 	build "$T/out" outputs NKITW_RULES="$T/rules.yaml" 2>/dev/null
@@ -186,16 +261,25 @@ dom() {
 	run dom "$T/out/report.html"
 	assert_success
 	charts=$(ls "$T"/out/charts/*.svg | wc -l)
-	[ "$charts" -ge 6 ] || fail "only $charts charts"
-	assert_output --regexp "<p id=\"selfcheck\" data-status=\"ok\" data-cells=\"[0-9]{3,}\" data-charts=\"$charts/$charts\">"
+	[ "$charts" -ge 7 ] || fail "only $charts charts"
+	assert_file_exists "$T/out/charts/sanctions.svg"
+	assert_output --regexp "<p id=\"selfcheck\" data-status=\"ok\" data-cells=\"[0-9]{3,}\" data-charts=\"$charts/$charts\" data-tables=\"[^\"]*\">"
+	dom=$output
+	# the sanctions chart is in the page and drawn (counted in data-charts)
+	grep -q '<title>Trade in goods under UN sanctions' "$T/out/report.html" || fail "no sanctions chart in the page"
+	# the sanctions and DOTS tables' cells were checked against their TSV
+	tables=$(sed -n 's/.*<p id="selfcheck"[^>]* data-tables="\([^"]*\)".*/\1/p' <<<"$dom")
+	for t in summary-sanction.tsv summary-sanction-group.tsv dots/summary-year.tsv dots/published.tsv summary-year.tsv; do
+		[[ " $tables " =~ \ $t:[1-9][0-9]*\  ]] || fail "no cell of $t checked ($tables)"
+	done
 	run grep -c ':CONSOLE(' "$T/chromium.err"
 	assert_output 0
 	# the TSV the page checks against is the files, byte for byte
-	for f in "$T"/out/summary-*.tsv "$T"/out/published.tsv; do
-		n=$(basename "$f")
+	for f in "$T"/out/summary-*.tsv "$T"/out/published.tsv "$T"/out/dots/summary-year.tsv "$T"/out/dots/published.tsv; do
+		n=${f#"$T"/out/}
 		grep -q "data-tsv=\"$n\"" "$T/out/report.html" || continue
 		awk -v n="$n" '$0 == "<script type=\"text/tab-separated-values\" data-tsv=\"" n "\">" { on = 1; next }
-			on && /^<\/script>$/ { exit } on' "$T/out/report.html" | cmp - "$f"
+			on && /^<\/script>$/ { exit } on' "$T/out/report.html" | cmp - "$f" || fail "embedded $n differs"
 	done
 	# nothing is fetched: no external script, style sheet, image, frame or font
 	run grep -Eic '<script[^>]*src=|<link|<img|<iframe|url\(|@import|@font-face' "$T/out/report.html"
@@ -216,6 +300,16 @@ dom() {
 		sub(/data-v="[0-9.-]*"/, "data-v=\"1\""); done = 1 } { print }' "$T/out/report.html" >"$T/bad.html"
 	run dom "$T/bad.html"
 	assert_output --regexp '<p id="selfcheck" data-status="fail"[^>]*>Self-check FAILED: summary-year.tsv row 1 exports: page 1, TSV [0-9]+'
+	# and in the sanctions and DOTS tables: a shown figure changed (text only)
+	for src in summary-sanction.tsv dots/published.tsv; do
+		awk -v src="$src" 'BEGIN { re = src; gsub(/[.\/]/, "\\\\&", re); re = "data-src=\"" re "\"[^>]*>[0-9,.]+<" }
+			!done && match($0, re) { m = substr($0, RSTART, RLENGTH); sub(/>[0-9,.]+<$/, ">9,999.9<", m)
+				$0 = substr($0, 1, RSTART - 1) m substr($0, RSTART + RLENGTH); done = 1 }
+			{ print }' "$T/out/report.html" >"$T/bad2.html"
+		! cmp -s "$T/out/report.html" "$T/bad2.html" || fail "no $src cell to change"
+		run dom "$T/bad2.html"
+		assert_output --regexp "<p id=\"selfcheck\" data-status=\"fail\"[^>]*>Self-check FAILED: $src row [0-9]+ [a-z_]+: shows 9,999.9, value "
+	done
 }
 
 @test "scale.mk: the build in 4 year partitions, make -j2, merged partials equal the single build's tables" {
