@@ -1154,8 +1154,9 @@ static int next_record(rdr *r, const char **rec, size_t *len, long *line)
 			if (!nk_in_line(r->in, &l, &n))
 				nk_die(1, "%s:%ld: unterminated quoted field at end of file",
 				       nk_in_name(r->in), *line);
-			if (k >= NK_LINE_MAX)
-				nk_die(1, "%s:%ld: quoted field longer than %zu MiB",
+			if (k + n + 2 > NK_LINE_MAX) /* its line ends counted */
+				nk_die(1, "%s:%ld: record longer than %zu MiB (a quoted field "
+					  "runs over several lines)",
 				       nk_in_name(r->in), *line, NK_LINE_MAX >> 20);
 			r->rec[k++] = '\n';
 			count_delims(l, n, r->delim, 1, &odd);
@@ -1175,14 +1176,21 @@ static int next_record(rdr *r, const char **rec, size_t *len, long *line)
 static void split_or_die(state *s, rdr *r, const char *p, size_t n, size_t limit, int *ok)
 {
 	*ok = 1;
-	if (fast_split(r, p, n, limit))
+	/* wider than any header (NK_COL_MAX, and a trailing delimiter): not
+	 * split, which would take memory per field */
+	int wide = r->ndelim > NK_COL_MAX;
+	if (!wide && fast_split(r, p, n, limit))
 		return;
-	if (!slow_split(r, p, n)) {
+	if (wide || !slow_split(r, p, n)) {
 		*ok = 0;
 		s->v[0].n = 0;
 		for (int i = 0; i < R_N; i++)
 			s->v[i].n = 0;
-		bad_row(s, -1, "malformed CSV (stray or unbalanced quote)", p, n);
+		char what[96];
+		snprintf(what, sizeof what, "%zu fields, more than a header may have (%zu)",
+			 r->ndelim + 1, NK_COL_MAX);
+		bad_row(s, -1, wide ? what : "malformed CSV (stray or unbalanced quote)",
+			wide ? NULL : p, wide ? 0 : n);
 	}
 }
 
@@ -1237,6 +1245,14 @@ static fmt_t detect(state *s, rdr *r, const char *p, size_t n, long *col, size_t
 		p += 3, n -= 3;
 	r->delim = memchr(p, '\t', n) && !memchr(p, ',', n) ? '\t' : ',';
 	r->quoted = r->delim == ',';
+	unsigned odd;
+	r->ndelim = count_delims(p, n, r->delim, r->quoted, &odd);
+	if (r->ndelim >= NK_COL_MAX) {
+		char what[96];
+		snprintf(what, sizeof what, "%zu columns, more than the %zu a header may have",
+			 r->ndelim + 1, NK_COL_MAX);
+		nk_die_at(s->file, s->line, NULL, what, NULL, 0);
+	}
 	split_or_die(s, r, p, n, SIZE_MAX, &ok);
 	if (!ok)
 		nk_die(1, "%s:%ld: malformed header", s->file, s->line);

@@ -254,6 +254,11 @@ static void gtab_grow(gtab *t)
 	t->nslot = ns;
 }
 
+/* Where a new group past NK_GROUPS_MAX is reported: the row or the
+ * partial line being read. */
+static const nk_tsv *at_tsv;
+static nk_in *at_in;
+
 /* The group of `key`, made (sum 0) if new. Valid until the next gfind. */
 static group *gfind(gtab *t, uint64_t key)
 {
@@ -263,8 +268,18 @@ static group *gfind(gtab *t, uint64_t key)
 	for (uint32_t s; (s = t->slot[j]); j = (j + 1) & (t->nslot - 1))
 		if (t->g[s - 1].key == key)
 			return &t->g[s - 1];
-	if (t->n == UINT32_MAX - 1)
-		nk_die(1, "more than 4 billion report groups");
+	static size_t max;
+	if (!max)
+		max = nk_limit(NK_GROUPS_MAX, "NK_TEST_GROUPS_MAX");
+	if (t->n == max) {
+		char what[96];
+		snprintf(what, sizeof what, "more than %zu report groups (years x flows x keys)", max);
+		if (at_tsv)
+			nk_die_at(at_tsv->file, at_tsv->line, NULL, what, NULL, 0);
+		if (at_in)
+			nk_die_at(nk_in_name(at_in), nk_in_lineno(at_in), NULL, what, NULL, 0);
+		nk_die(1, "%s", what);
+	}
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 1024;
 		t->g = nk_xrealloc(t->g, t->cap * sizeof *t->g);
@@ -577,8 +592,8 @@ static void sanctions_load(sanctions *L, const char *path)
 				      "sanctions");
 	if (!seq->n)
 		nk_ydie(seq, "'sanctions' is empty");
-	if (seq->n > 60000)
-		nk_ydie(seq, "more than 60000 sanctions");
+	if (seq->n > NK_RULES_MAX)
+		nk_ydie(seq->kid[NK_RULES_MAX], "more than %d sanctions", NK_RULES_MAX);
 	unsigned revs = 0;
 	for (size_t i = 0; i < seq->n; i++) {
 		const nk_ynode *r = nk_yget(seq->kid[i], "hs_rev");
@@ -991,6 +1006,8 @@ static void read_stream(const opts *o, char **paths, int npaths, state *S)
 {
 	reader R = {.o = o, .last_src = ""};
 	R.t = nk_tsv_open(paths, npaths);
+	at_tsv = R.t;
+	at_in = NULL;
 	reader_cols(&R);
 	R.last_srclen = (size_t)-1;
 	nk_progress_start(o->co.quiet);
@@ -1000,6 +1017,7 @@ static void read_stream(const opts *o, char **paths, int npaths, state *S)
 	}
 	nk_progress_end();
 	nk_tsv_close(R.t);
+	at_tsv = NULL;
 }
 
 /* ---------------------------------------------------------- level check */
@@ -1316,7 +1334,8 @@ static int sum_key(const opts *o, const nk_str *f, uint64_t *key)
  * section unless given on the command line); every other must agree. */
 static void read_partial(opts *o, state *S, const char *path, int first, char *by0)
 {
-	nk_in *in = nk_in_open(path);
+	nk_in *in = at_in = nk_in_open(path);
+	at_tsv = NULL;
 	const char *name = nk_in_name(in);
 	const char *line;
 	size_t len;
@@ -1464,6 +1483,8 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 			uint32_t cp = nk_iso3(f[2].p, f[2].n);
 			unsigned mask = 0;
 			char lv[64];
+			if (f[5].n >= sizeof lv) /* not cut: what is past the cut is unread */
+				PDIE("not a levels line");
 			snprintf(lv, sizeof lv, "%.*s", (int)f[5].n, f[5].p);
 			for (char *t = strtok(lv, ","); t; t = strtok(NULL, ",")) {
 				int l = lookup(t, lv_name, LV_HS6 + 1);
@@ -1490,6 +1511,7 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 #undef PDIE
 	free(buf);
 	nk_in_close(in);
+	at_in = NULL;
 }
 
 static void read_partials(opts *o, char **paths, int n, state *S)

@@ -189,6 +189,17 @@ char *nk_xstrdup(const char *s)
 	return memcpy(nk_xmalloc(n), s, n);
 }
 
+size_t nk_limit(size_t lim, const char *env)
+{
+	const char *v = getenv(env);
+	char *end;
+	if (!v || *v < '0' || *v > '9')
+		return lim;
+	errno = 0;
+	unsigned long long x = strtoull(v, &end, 10);
+	return *end || errno || x >= lim ? lim : (size_t)x;
+}
+
 static void print_or_die(const char *s)
 {
 	if (fputs(s, stdout) == EOF || fflush(stdout) == EOF) {

@@ -29,8 +29,37 @@ typedef struct {
 	size_t n;
 } nk_str;
 
-/* Longest line any reader accepts (the README states it). */
+/* The limits, in one place (README "Limits" states each, and
+ * tests/limits.bats tests each at the limit and one past it). Real data
+ * stays far below them; they keep an unattended run from being killed for
+ * memory or running for hours on a wrong or hostile input: past each one,
+ * the tool stops with a FILE:LINE (rule files FILE:LINE:COL) error, exit 1.
+ *
+ * A line, its '\n' included (a last line without one counts as if it had
+ * it): the TSV reader, nk-fetch-parse's CSV records (a quoted field over
+ * several lines too), nk-summarize's partials. A field is at most a line. */
 #define NK_LINE_MAX ((size_t)64 << 20)
+/* Columns of a header (the TSV reader, nk-fetch-parse's CSV files; a CSV
+ * row may add one empty field after a trailing comma). A wider header (a
+ * wrong separator, a file that is not a table) would cost memory per
+ * column before any row is read. */
+#define NK_COL_MAX ((size_t)65536)
+/* Rules of nk-correct (all --rules files together) and entries of
+ * nk-summarize's sanctions file: both are checked against each other in
+ * pairs, and every row is matched against them. */
+#define NK_RULES_MAX 10000
+/* A YAML rule file: bytes, and nodes (values, lists and mappings): the
+ * whole file is held as a tree while it is checked. */
+#define NK_YAML_BYTES_MAX ((size_t)16 << 20)
+#define NK_YAML_NODES_MAX 1000000
+/* Groups of nk-summarize's sums (years x flows x report keys, over all the
+ * reports asked for; the same for --merge of partials): each is a line of a
+ * report, about 430 bytes of memory while the reports are made. */
+#define NK_GROUPS_MAX ((size_t)2000000)
+/* `lim`, or a lower one from the environment variable `env`, which only the
+ * tests set (tests/limits.bats reaches a limit of millions with a few
+ * rows); a value that is not a number below `lim` is ignored. */
+size_t nk_limit(size_t lim, const char *env);
 
 /* ---------------------------------------------------------------- errors */
 
@@ -184,9 +213,10 @@ typedef struct {
 } nk_tsv;
 
 /* Open the inputs (npaths == 0 means stdin) and read the header. All named
- * files are checked for readability first. Dies on an empty input (no header),
- * an empty or duplicate column name, or bad text. `paths` is borrowed until
- * nk_tsv_close. Owned result: free with nk_tsv_close. */
+ * files are checked for readability first. Dies on an empty input (no
+ * header), more than NK_COL_MAX columns, an empty or duplicate column name,
+ * or bad text. `paths` is borrowed until nk_tsv_close. Owned result: free
+ * with nk_tsv_close. */
 nk_tsv *nk_tsv_open(char *const *paths, int npaths);
 /* Advance to the next data row. 1 = row in t->f / t->row, 0 = end. */
 int nk_tsv_next(nk_tsv *t);

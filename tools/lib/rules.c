@@ -46,6 +46,9 @@ typedef struct {
 	const char *path; /* doc's copy */
 	const char *shown;
 	int depth; /* lists and mappings open around the current node */
+	nk_in *in;
+	size_t bytes, nodes; /* read, made so far (NK_YAML_*_MAX) */
+	long line, col;	     /* 1-based position of the next byte read */
 } loader;
 
 static _Noreturn void syntax_die(loader *L)
@@ -78,6 +81,9 @@ static nk_ynode *new_node(loader *L, nk_ykind k, const yaml_event_t *e)
 	n->file = L->shown;
 	n->line = (long)e->start_mark.line + 1;
 	n->col = (long)e->start_mark.column + 1;
+	if (++L->nodes > NK_YAML_NODES_MAX)
+		nk_ydie(n, "more than %d values, lists and mappings in a rule file",
+			NK_YAML_NODES_MAX);
 	return n;
 }
 
@@ -225,9 +231,24 @@ static nk_ynode *parse_node(loader *L, yaml_event_t *e)
 	}
 }
 
+/* Feeds libyaml, which holds a scalar whole however long it is: past
+ * NK_YAML_BYTES_MAX the file is an error at the first byte beyond (its
+ * line and column counted here as libyaml would: characters, not bytes). */
 static int read_handler(void *data, unsigned char *buf, size_t size, size_t *got)
 {
-	*got = nk_in_read((nk_in *)data, buf, size);
+	loader *L = data;
+	size_t n = nk_in_read(L->in, buf, size);
+	size_t ok = NK_YAML_BYTES_MAX - L->bytes < n ? NK_YAML_BYTES_MAX - L->bytes : n;
+	for (size_t i = 0; i < ok; i++)
+		if (buf[i] == '\n')
+			L->line++, L->col = 1;
+		else if ((buf[i] & 0xc0) != 0x80)
+			L->col++;
+	if (ok < n)
+		nk_die(1, "%s:%ld:%ld: a rule file may hold at most %zu MiB", L->shown,
+		       L->line, L->col, NK_YAML_BYTES_MAX >> 20);
+	L->bytes += n;
+	*got = n;
 	return 1;
 }
 
@@ -236,8 +257,8 @@ nk_ydoc *nk_ydoc_load(const char *path)
 	nk_ydoc *d = nk_xmalloc(sizeof *d);
 	d->path = nk_xstrdup(path);
 	d->root = NULL;
-	loader L = {.path = d->path};
-	nk_in *in = nk_in_open(path);
+	loader L = {.path = d->path, .line = 1, .col = 1};
+	nk_in *in = L.in = nk_in_open(path);
 	L.shown = nk_in_name(in);
 	if (L.shown != path && strcmp(L.shown, path) != 0) {
 		free(d->path);
@@ -246,7 +267,7 @@ nk_ydoc *nk_ydoc_load(const char *path)
 	L.shown = d->path;
 	if (!yaml_parser_initialize(&L.p))
 		nk_die(1, "out of memory");
-	yaml_parser_set_input(&L.p, read_handler, in);
+	yaml_parser_set_input(&L.p, read_handler, &L);
 	yaml_event_t e;
 	next_event(&L, &e); /* stream start */
 	yaml_event_delete(&e);

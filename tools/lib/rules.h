@@ -7,8 +7,9 @@
  * Supported YAML: block and flow mappings and sequences, plain and quoted
  * scalars, comments. Anchors, aliases and tags are rejected (a rule file is
  * read by people; it must say what it means where it says it). Duplicate
- * keys in a mapping, a NUL character in a scalar and lists or mappings
- * nested deeper than 64 levels are errors. Scalars are kept as text exactly as
+ * keys in a mapping, a NUL character in a scalar, lists or mappings
+ * nested deeper than 64 levels and a file over NK_YAML_BYTES_MAX bytes or
+ * NK_YAML_NODES_MAX nodes (nk.h) are errors. Scalars are kept as text exactly as
  * written (`hs: 0101` is the text "0101"); the getters type them.
  */
 #ifndef NK_RULES_H
@@ -38,9 +39,9 @@ typedef struct {
 
 /* Load one YAML file ("-" = stdin). Dies (exit 1) on a missing file, a YAML
  * syntax error ("FILE:LINE:COL: <libyaml problem> <context>"), several
- * documents, an alias/anchor/tag, a duplicate key, a NUL in a scalar or
- * nesting deeper than 64 levels. Owned: free with
- * nk_ydoc_free. */
+ * documents, an alias/anchor/tag, a duplicate key, a NUL in a scalar,
+ * nesting deeper than 64 levels, more than NK_YAML_BYTES_MAX bytes or
+ * NK_YAML_NODES_MAX nodes. Owned: free with nk_ydoc_free. */
 nk_ydoc *nk_ydoc_load(const char *path);
 void nk_ydoc_free(nk_ydoc *d);
 

@@ -137,6 +137,12 @@ nk_tsv *nk_tsv_open(char *const *paths, int npaths)
 	size_t nf = split(line, len, NULL, 0, &msg, &at);
 	if (!nf)
 		tsv_bad_text(t, line, len, msg, at);
+	if (nf > NK_COL_MAX) {
+		char what[96];
+		snprintf(what, sizeof what, "%zu columns, more than the %zu a header may have",
+			 nf, NK_COL_MAX);
+		nk_die_at(t->file, 1, NULL, what, NULL, 0);
+	}
 	nk_str *hf = nk_xmalloc(nf * sizeof *hf);
 	split(t->hdr, len, hf, nf, &msg, &at);
 	t->ncol = nf;

@@ -301,6 +301,9 @@ static void load_file(ruleset *rs, const char *path, size_t *cap)
 		return; /* "rules:" with nothing: a file of screen settings */
 	nk_yseq(rl, "rules");
 	for (size_t i = 0; i < rl->n; i++) {
+		if (rs->n == NK_RULES_MAX)
+			nk_ydie(rl->kid[i], "more than %d rules (all rule files together)",
+				NK_RULES_MAX);
 		if (rs->n == *cap) {
 			*cap = *cap ? *cap * 2 : 64;
 			rs->r = nk_xrealloc(rs->r, *cap * sizeof *rs->r);
