@@ -125,7 +125,9 @@ def coverage(trade_path):
             r = line.rstrip("\n").split("\t")
             y = int(r[ix["year"]])
             c = cov.setdefault(y, {"sources": set(), "total": False, "chapters": set(), "finer": set(),
-                                   "counterparts": set(), "reporters": set()})
+                                   "counterparts": set(), "reporters": set(),
+                                   "X": {"total": False, "chapters": set()},
+                                   "M": {"total": False, "chapters": set()}})
             src = r[ix["source"]]
             c["sources"].add(src)
             c["counterparts"].add(r[ix["counterpart"]])
@@ -133,13 +135,27 @@ def coverage(trade_path):
                 continue
             c["reporters"].add(r[ix["reporter"]])
             hs = r[ix["hs"]]
+            fl = c.get(r[ix["nk_flow"]], {"chapters": set()})
             if hs == "TOTAL":
-                c["total"] = True
+                c["total"] = fl["total"] = True
             elif len(hs) <= 2:
                 c["chapters"].add(hs.zfill(2))
+                fl["chapters"].add(hs.zfill(2))
             else:
                 c["finer"].add(hs)
     return cov
+
+
+def flow_goods(c, flow):
+    """What the partners' reports of a year hold of one DPRK flow: 'all',
+    'some' (chapters only) or None (nothing)."""
+    f = c[flow] if c else None
+    if not f or not (f["total"] or f["chapters"]):
+        return None, "no data"
+    if f["total"]:
+        return "all", "all goods (TOTAL rows)" + (
+            "; chapters " + ", ".join(sorted(f["chapters"])) if f["chapters"] else "")
+    return "some", "only chapters " + ", ".join(sorted(f["chapters"]))
 
 
 def ranges(years):
@@ -421,7 +437,15 @@ def main(argv):
             w("In <b>%s</b> the shipped files hold only some goods (the HS chapters listed below), "
               "not all trade: those years' totals are the trade in those chapters only and are far below "
               "published totals. " % esc(ranges(partial)))
-        w("</p>\n")
+        w("</p>\n<ul>\n")
+        for flow, what in (("X", "The DPRK's exports"), ("M", "The DPRK's imports")):
+            kinds = {k: [y for y in range(first, years[-1] + 1) if flow_goods(cov.get(y), flow)[0] == k]
+                     for k in ("all", "some", None)}
+            w("<li>%s (partners' reports): all goods (from the partners that reported) in <b>%s</b>; "
+              "only some HS chapters in <b>%s</b>; "
+              "<b>no data</b> in <b>%s</b>.</li>\n" % (what, esc(ranges(kinds["all"])), esc(ranges(kinds["some"])),
+                                                       esc(ranges(kinds[None]))))
+        w("</ul>\n")
     order, pyrs, pall = partner_gaps(os.path.join(out, "stage", "level.tsv"))
     if order:
         span = range(min(pall), max(pall) + 1)
@@ -434,26 +458,27 @@ def main(argv):
             w('<tr><td class=t>%s</td><td class=t>%s</td><td class="t%s">%s</td></tr>\n' % (
                 esc(cp), esc(ranges(pyrs[cp])), " gap" if miss else "", esc(ranges(miss))))
         w("</table>\n")
-    w("<table><tr><th>year</th><th class=t>sources</th><th class=t>goods covered (partners' reports)</th>"
+    w("<table><tr><th>year</th><th class=t>sources</th><th class=t>DPRK exports: goods in partners' reports</th>"
+      "<th class=t>DPRK imports: goods in partners' reports</th><th class=t>also</th>"
       "<th>reporters</th><th>counterparts</th></tr>\n")
     for y in years:
         c = cov.get(y)
         if not c:
             continue
-        goods = []
-        if c["total"]:
-            goods.append("all goods (TOTAL rows)")
-        if c["chapters"]:
-            goods.append("chapters " + ", ".join(sorted(c["chapters"])))
+        flows = []
+        for flow in ("X", "M"):
+            k, text = flow_goods(c, flow)
+            flows.append('<td class="t%s">%s</td>' % ("" if k else " gap", esc(text)))
+        also = []
         if c["finer"]:
-            goods.append("codes " + ", ".join(sorted(c["finer"])[:5]) + (" ..." if len(c["finer"]) > 5 else "")
-                         + " (inside the chapters: not summed twice)")
+            also.append("codes " + ", ".join(sorted(c["finer"])[:5]) + (" ..." if len(c["finer"]) > 5 else "")
+                        + " (inside the chapters: not summed twice)")
         extra = [s for s in ("rule", "mou") if s in c["sources"]]
         if extra:
-            goods.append("+ " + " and ".join({"rule": "rows added by rules", "mou": "inter-Korean (MOU)"}[s]
-                                             for s in extra))
-        w("<tr><td>%d</td><td class=t>%s</td><td class=t>%s</td><td>%d</td><td>%d</td></tr>\n" % (
-            y, esc(", ".join(sorted(c["sources"]))), esc("; ".join(goods)),
+            also.append(" and ".join({"rule": "rows added by rules", "mou": "inter-Korean (MOU)"}[s]
+                                     for s in extra))
+        w("<tr><td>%d</td><td class=t>%s</td>%s<td class=t>%s</td><td>%d</td><td>%d</td></tr>\n" % (
+            y, esc(", ".join(sorted(c["sources"]))), "".join(flows), esc("; ".join(also)),
             len(c["reporters"] - {""}), len(c["counterparts"] - {""})))
     w("</table>\n")
 

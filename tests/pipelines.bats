@@ -284,6 +284,31 @@ dom() {
 	# nothing is fetched: no external script, style sheet, image, frame or font
 	run grep -Eic '<script[^>]*src=|<link|<img|<iframe|url\(|@import|@font-face' "$T/out/report.html"
 	assert_output 0
+	# the years a flow has no partner's report are said to be without data,
+	# and only those
+	python3 - "$T/out/report.html" "$T/out/trade.tsv" <<'PY'
+import re, sys
+page = open(sys.argv[1]).read()
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[2])]
+c = {n: i for i, n in enumerate(rows[0])}
+have = {"X": set(), "M": set()}
+years = set()
+for r in rows[1:]:
+    years.add(int(r[c["year"]]))
+    if r[c["source"]] not in ("mou", "rule") and r[c["nk_flow"]] in have:
+        have[r[c["nk_flow"]]].add(int(r[c["year"]]))
+def expand(text):
+    out = set()
+    for part in text.split(", "):
+        a, _, b = part.partition("-")
+        out |= set(range(int(a), int(b or a) + 1)) if part != "none" else set()
+    return out
+for flow, what in (("X", "exports"), ("M", "imports")):
+    m = re.search(r"<li>The DPRK's %s \(partners' reports\):.*?<b>no data</b> in <b>([^<]*)</b>" % what, page)
+    assert m, "no coverage line for " + what
+    want = set(range(min(years), max(years) + 1)) - have[flow]
+    assert expand(m.group(1)) == want, (what, m.group(1), sorted(want))
+PY
 	# every year between the first and the last without data is said to be one
 	missing=$(awk -F'\t' 'NR > 1 { if (p && $1 > p + 1) for (y = p + 1; y < $1; y++) printf "%d ", y; p = $1 }' \
 		"$T/out/summary-year.tsv")
