@@ -193,6 +193,33 @@ sanctions() {
 	assert_file_not_exists out.tsv
 }
 
+# n mirror rows (chapter 89) of counterpart-years and flows, ten to a
+# counterpart (AAA, AAB, ...; no KOR or PRK), 2000-2004, then the last one's
+# trade with KOR
+screenrows() {
+	awk -v n="$1" 'BEGIN { OFS = "\t"; print "source", "year", "period", "reporter", "partner", "flow", "hs", "value_usd"
+		for (i = 0; i < n; i++) { k = int(i / 10); f = int(k / 676)
+			c = sprintf("%c%c%c", f < 10 ? 65 + f : 71 + f, 65 + int(k / 26) % 26, 65 + k % 26)
+			y = 2000 + int(i % 10 / 2); fl = i % 2 ? "M" : "X"
+			print "comtrade", y, y, c, "PRK", fl, "89", 2000000 }
+		print "comtrade", y, y, c, "KOR", fl, "89", 3000000 }'
+}
+
+@test "--screen: 100,000 counterpart-years are screened; one more is an error at its row" {
+	cd "$BATS_TEST_TMPDIR"
+	screenrows 100000 >at.tsv
+	run --separate-stderr nk-correct -q --screen -o out.yaml at.tsv
+	assert_success
+	# the last counterpart-year (UUP 2004, its exports to PRK) is flagged
+	grep -q '^  - id: screen-uup-2004-m$' out.yaml
+	rm out.yaml
+	screenrows 100001 >past.tsv
+	run --separate-stderr nk-correct -q --screen -o out.yaml past.tsv
+	assert_failure 1
+	assert_equal "$stderr" "nk-correct: past.tsv:100002: more than 100000 counterpart-years for --screen"
+	assert_file_not_exists out.yaml
+}
+
 # ------------------------------------------------------------ nk-summarize
 
 # rows of one year and flow, each its own subheading from `from` on
@@ -240,6 +267,22 @@ hs6rows() {
 	run --separate-stderr nk-summarize -q --merge --by hs6 -o out.tsv a.part c.part
 	assert_failure 1
 	[[ "$stderr" =~ ^nk-summarize:\ c\.part:[0-9]+:\ more\ than\ 100\ report\ groups ]] || fail "$stderr"
+	assert_file_not_exists out.tsv
+}
+
+@test "sources: 1,000 different ones are summed; one more is an error at its row" {
+	cd "$BATS_TEST_TMPDIR"
+	for n in 1000 1001; do
+		awk -v n=$n 'BEGIN { OFS = "\t"; print "source", "year", "nk_flow", "counterpart", "hs", "value_usd"
+			for (i = 0; i < n; i++) print "s" i, 2017, "X", "CHN", "TOTAL", 1 }' >s$n.tsv
+	done
+	run --separate-stderr nk-summarize -q -o out.tsv s1000.tsv
+	assert_success
+	assert_equal "$(tail -1 out.tsv | cut -f1-4)" "$(printf '2017\t1000\t0\t1000')"
+	rm out.tsv
+	run --separate-stderr nk-summarize -q -o out.tsv s1001.tsv
+	assert_failure 1
+	assert_equal "$stderr" "nk-summarize: s1001.tsv:1002: field 'source': more than 1000 different sources: 's1000'"
 	assert_file_not_exists out.tsv
 }
 

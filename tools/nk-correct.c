@@ -574,7 +574,7 @@ static void run_open(run *R, char *const *paths, int npaths)
 	R->fcopy = nk_xmalloc((R->t->ncol + 1) * sizeof *R->fcopy);
 	R->ids = nk_xmalloc(R->idcap = 256);
 	if (o->screen)
-		R->scr = screen_new(&R->rs->screen);
+		R->scr = screen_new(&R->rs->screen, R->t);
 	if (!o->explain && !o->screen) {
 		R->out = nk_out_open(o->co.output);
 		R->lay = nk_layout_new(R->t, added, AD_N);

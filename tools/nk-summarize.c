@@ -254,10 +254,20 @@ static void gtab_grow(gtab *t)
 	t->nslot = ns;
 }
 
-/* Where a new group past NK_GROUPS_MAX is reported: the row or the
- * partial line being read. */
+/* Where a limit is reported (NK_GROUPS_MAX, NK_SOURCES_MAX): the row
+ * (its field `field`) or the partial line being read. */
 static const nk_tsv *at_tsv;
 static nk_in *at_in;
+
+static _Noreturn void limit_die(const char *field, const char *what, const char *val,
+				size_t n)
+{
+	if (at_tsv)
+		nk_die_at(at_tsv->file, at_tsv->line, field, what, val, n);
+	if (at_in)
+		nk_die_at(nk_in_name(at_in), nk_in_lineno(at_in), NULL, what, val, n);
+	nk_die(1, "%s", what);
+}
 
 /* The group of `key`, made (sum 0) if new. Valid until the next gfind. */
 static group *gfind(gtab *t, uint64_t key)
@@ -274,11 +284,7 @@ static group *gfind(gtab *t, uint64_t key)
 	if (t->n == max) {
 		char what[96];
 		snprintf(what, sizeof what, "more than %zu report groups (years x flows x keys)", max);
-		if (at_tsv)
-			nk_die_at(at_tsv->file, at_tsv->line, NULL, what, NULL, 0);
-		if (at_in)
-			nk_die_at(nk_in_name(at_in), nk_in_lineno(at_in), NULL, what, NULL, 0);
-		nk_die(1, "%s", what);
+		limit_die(NULL, what, NULL, 0);
 	}
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 1024;
@@ -327,8 +333,11 @@ static size_t source_no(state *S, const char *p, size_t n)
 	for (size_t i = 0; i < S->nsrc; i++)
 		if (strlen(S->src[i]) == n && !memcmp(S->src[i], p, n))
 			return i;
-	if (S->nsrc == (1u << 24))
-		nk_die(1, "more than %u different sources", 1u << 24);
+	if (S->nsrc == NK_SOURCES_MAX) {
+		char what[64];
+		snprintf(what, sizeof what, "more than %d different sources", NK_SOURCES_MAX);
+		limit_die("source", what, p, n);
+	}
 	S->src = nk_xrealloc(S->src, (S->nsrc + 1) * sizeof *S->src);
 	S->src[S->nsrc] = nk_xmalloc(n + 1);
 	memcpy(S->src[S->nsrc], p, n);

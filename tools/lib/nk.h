@@ -56,6 +56,12 @@ typedef struct {
  * reports asked for; the same for --merge of partials): each is a line of a
  * report, about 430 bytes of memory while the reports are made. */
 #define NK_GROUPS_MAX ((size_t)2000000)
+/* Different `source` values in nk-summarize's level check (comtrade, baci,
+ * mou, rule, ...): each row's source is looked up among them. */
+#define NK_SOURCES_MAX 1000
+/* Counterpart-years (and flows) of nk-correct --screen: each holds its
+ * chapter profiles, 1.6 KB. */
+#define NK_SCREEN_MAX 100000
 /* `lim`, or a lower one from the environment variable `env`, which only the
  * tests set (tests/limits.bats reaches a limit of millions with a few
  * rows); a value that is not a number below `lim` is ignored. */

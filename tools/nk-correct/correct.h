@@ -92,7 +92,7 @@ void screen_cfg_default(screen_cfg *c);
 void screen_cfg_load(screen_cfg *c, const nk_ynode *node); /* checks every key */
 void screen_cfg_free(screen_cfg *c);
 typedef struct screen screen;
-screen *screen_new(const screen_cfg *c);
+screen *screen_new(const screen_cfg *c, const nk_tsv *t); /* t borrowed */
 /* One row: a counterpart's trade with PRK or KOR (others are ignored). */
 void screen_row(screen *s, uint32_t rep, uint32_t par, int year, int flow, nk_str hs,
 		int known, nk_dec v);

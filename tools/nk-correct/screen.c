@@ -58,14 +58,16 @@ typedef struct {
 
 struct screen {
 	const screen_cfg *c;
+	const nk_tsv *t; /* the rows' reader: where NK_SCREEN_MAX is reported */
 	cy **tab; /* open addressing, kept half empty, grows */
 	size_t cap, n;
 };
 
-screen *screen_new(const screen_cfg *c)
+screen *screen_new(const screen_cfg *c, const nk_tsv *t)
 {
 	screen *s = nk_xmalloc(sizeof *s);
 	s->c = c;
+	s->t = t;
 	s->n = 0;
 	s->cap = 4096;
 	s->tab = nk_xmalloc(s->cap * sizeof *s->tab);
@@ -118,6 +120,12 @@ void screen_row(screen *s, uint32_t rc, uint32_t pc, int year, int flow, nk_str 
 	size_t h = cy_slot(s->tab, s->cap, rc, year, flow);
 	cy *e = s->tab[h];
 	if (!e) {
+		if (s->n == NK_SCREEN_MAX) {
+			char what[80];
+			snprintf(what, sizeof what, "more than %d counterpart-years for --screen",
+				 NK_SCREEN_MAX);
+			nk_die_at(s->t->file, s->t->line, NULL, what, NULL, 0);
+		}
 		if (2 * (s->n + 1) > s->cap) {
 			grow(s);
 			h = cy_slot(s->tab, s->cap, rc, year, flow);
