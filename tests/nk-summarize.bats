@@ -42,6 +42,7 @@ D=$BATS_TEST_DIRNAME/cases/nk-summarize/_data
 @test "--format md: a heading and a table per report" { run_case nk-summarize format-md; }
 @test "several TSV reports are separated by an empty line" { run_case nk-summarize tsv-several; }
 @test "an empty nk_flow (MOU totals): in total only, years named on stderr" { run_case nk-summarize unknown-direction; }
+@test "unknown is not 0: a flow without rows is empty, rows summing to 0 give 0, derived figures follow" { run_case nk-summarize unknown-cells; }
 @test "counterpart that is not ISO3 is an error" { run_case nk-summarize bad-counterpart; }
 @test "section 'v' is an error" { run_case nk-summarize bad-section; }
 @test "stage 'capitol' is an error" { run_case nk-summarize bad-stage; }
@@ -94,15 +95,18 @@ D=$BATS_TEST_DIRNAME/cases/nk-summarize/_data
 	assert_equal "$output" "$want"
 }
 
-# The partner lines of a year and flow add up to the year report's figure,
-# and their shares to 100 (within rounding).
+# The partner lines of a year and flow add up to the year report's figure;
+# where that is empty (2018 has no inter-Korean rows, a gap in a stream that
+# holds them for other years), to the figure without inter-Korean trade.
 @test "partner lines add up to the year's exports, imports and total" {
 	nk-summarize -q --by year "$D/small.tsv" >"$BATS_TEST_TMPDIR/y"
 	nk-summarize -q --by partner "$D/small.tsv" >"$BATS_TEST_TMPDIR/p"
 	run awk -F'\t' 'FNR == 1 { next }
-		NR == FNR { want[$1 "exports"] = $2; want[$1 "imports"] = $3; want[$1 "total"] = $4; next }
+		NR == FNR { if ($4 == "") { gap++; $2 = $10; $3 = $11; $4 = $12 }
+			    want[$1 "exports"] = $2; want[$1 "imports"] = $3; want[$1 "total"] = $4; next }
 		{ got[$1 $2] += $5 }
-		END { for (k in want) if (got[k] - want[k] > 0.0005 || want[k] - got[k] > 0.0005) { print k, got[k], want[k]; bad = 1 }
+		END { for (k in want) if (want[k] == "" || got[k] - want[k] > 0.0005 || want[k] - got[k] > 0.0005) { print k, got[k], want[k]; bad = 1 }
+		      if (gap != 1) { print "gap years:", gap; bad = 1 }
 		      exit bad }' "$BATS_TEST_TMPDIR/y" "$BATS_TEST_TMPDIR/p"
 	assert_success
 }
@@ -263,4 +267,39 @@ D=$BATS_TEST_DIRNAME/cases/nk-summarize/_data
 	# b alone (no TOTAL) counts the chapter rows: the merge must not
 	run nk-summarize -q --merge pb
 	[ "$output" != "$(cat want)" ]
+}
+
+# Cells without rows are decided on the merged state: a partition without
+# any inter-Korean row, or without a year's exports, must not make its years
+# look complete (or empty) once merged. The case's years split over two
+# partials, one of them without mou rows.
+@test "--merge with unknown cells: partials by year equal the single run; a partial alone differs" {
+	cd "$BATS_TEST_TMPDIR"
+	in=$NK_ROOT/tests/cases/nk-summarize/unknown-cells/stdin
+	by="--by year --by partner"
+	awk -F'\t' 'NR == 1 || $2 == 2016 || $2 == 2017' "$in" >a.tsv
+	awk -F'\t' 'NR == 1 || ($2 != 2016 && $2 != 2017)' "$in" >b.tsv
+	grep -q '^mou' a.tsv
+	! grep -q '^mou' <(awk -F'\t' '$2 == 2017' "$in")
+	for fmt in tsv json md; do
+		nk-summarize -q $by --top 1 --format $fmt "$in" >want.$fmt
+		nk-summarize -q $by --partial -o pa a.tsv
+		nk-summarize -q $by --partial -o pb b.tsv
+		nk-summarize -q --merge --top 1 --format $fmt pb pa >got.$fmt
+		cmp want.$fmt got.$fmt
+	done
+	# 2017: exports 0 from two rows (a real 0), the figures with inter-Korean
+	# trade empty (no mou row that year, in a stream that has them)
+	run awk -F'\t' '$1 == 2017' want.tsv
+	assert_line --index 0 "$(printf '2017\t\t\t\t\t\t\t\t\t0\t30\t30\t-30\t\t\t')"
+	# the partition alone (2016-2017, its mou row of 2016 only) says the same of 2017
+	nk-summarize -q --merge pa >alone.tsv
+	grep -qxF "$(printf '2017\t\t\t\t\t\t\t\t\t0\t30\t30\t-30\t\t\t')" alone.tsv
+	# a partition of 2017 alone has no mou row anywhere: its exports are known
+	awk -F'\t' 'NR == 1 || $2 == 2017' "$in" >c.tsv
+	run nk-summarize -q --by year c.tsv
+	assert_line --index 1 "$(printf '2017\t0\t30\t30\t-30\t\t\t\t\t0\t30\t30\t-30\t\t\t')"
+	# md shows an empty number as an en dash and says what it means
+	grep -q '^| 2017 | – | – |' want.md
+	grep -q '^– no figure: ' want.md
 }

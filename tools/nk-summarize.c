@@ -67,6 +67,15 @@ static const char help[] =
 	"rounded half to even; sums are exact. Several reports in TSV are written\n"
 	"one after the other, separated by an empty line.\n"
 	"\n"
+	"Unknown is not 0: a sum over no rows is an empty cell (null in json, an\n"
+	"en dash in md); rows that add up to 0 give 0. A year without partner rows\n"
+	"of a flow has that flow unknown; where the stream holds inter-Korean rows\n"
+	"(source mou) for some year, a year without any has every figure that\n"
+	"includes inter-Korean trade unknown. A figure made of others is empty when\n"
+	"one of them is: total needs exports and imports, balance and deficit_pct\n"
+	"both, yoy_pct the total of this year and the year before, a share its\n"
+	"part and its base (the year's flow), interkorean_pct interkorean and total.\n"
+	"\n"
 	"With no FILE, or when FILE is -, read standard input. Gzip input is\n"
 	"decompressed. Exit status: 0 success, 1 bad data or I/O error, 2 usage\n"
 	"error.\n";
@@ -1595,6 +1604,12 @@ static char *pct_text(nk_dec num, nk_dec den)
 	return nk_xstrdup(b);
 }
 
+/* A sum's text, or empty where no row went into it (unknown, not 0). */
+static char *dec_or_empty(int known, nk_dec v)
+{
+	return known ? dec_text(v) : nk_xstrdup("");
+}
+
 static nk_dec dadd(nk_dec a, nk_dec b)
 {
 	nk_dec r;
@@ -1631,8 +1646,61 @@ static const group **groups_of(const gtab *t, int rep, size_t *n)
 	return v;
 }
 
+/* Which data sets a report's year holds. A figure is a sum over rows; where
+ * no row went into it, it is unknown (an empty cell), never 0. Two data sets
+ * meet in a year: the partners' mirror rows (with the rows rules add), and
+ * MOU's inter-Korean rows (source mou). A year without partner rows of a
+ * flow has that flow unknown (the shipped data hold no DPRK exports for
+ * 2018-2020). Where the stream holds inter-Korean rows for some year, a
+ * year without any is a gap in that data set (MOU published nothing), so
+ * every figure that includes inter-Korean trade is unknown that year; a
+ * stream without any (nk-merge-interkorean not run) has no such gap. */
+typedef struct {
+	int part[2]; /* partner rows of exports, imports */
+	int ik;	     /* inter-Korean rows */
+} cover;
+
+static int stream_has_ik(const group *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (K_IK(v[i]->key))
+			return 1;
+	return 0;
+}
+
+/* The coverage of the year of v[i] (v sorted by year first). */
+static cover year_cover(const group *const *v, size_t i, size_t n)
+{
+	cover c = {{0, 0}, 0};
+	int y = K_YEAR(v[i]->key);
+	for (; i < n && K_YEAR(v[i]->key) == y; i++) {
+		uint64_t k = v[i]->key;
+		if (!v[i]->rows)
+			continue;
+		if (K_IK(k))
+			c.ik = 1;
+		else if (K_FLOW(k) != F_UNKNOWN)
+			c.part[K_FLOW(k)] = 1;
+	}
+	return c;
+}
+
+/* Is the year's total of flow f (exports, imports, total) known, with
+ * inter-Korean trade (ik 1) or without (0)? */
+static int flow_known(cover c, int ik_in, int f, int with_ik)
+{
+	int p = f == 2 ? c.part[F_X] && c.part[F_M] : c.part[f];
+	return p && (!with_ik || c.ik || !ik_in);
+}
+
+static char *pct_or_empty(int known, nk_dec num, nk_dec den)
+{
+	return known ? pct_text(num, den) : nk_xstrdup("");
+}
+
 /* year: one line per year. Trade of unknown direction (an empty nk_flow,
- * MOU years with totals only) is in total, not in exports or imports. */
+ * MOU years with totals only) is in total, not in exports or imports.
+ * Each figure is empty where a sum it needs has no rows (see cover). */
 static void table_year(const state *S, table *T)
 {
 	static const char *const col[] = {
@@ -1646,40 +1714,51 @@ static void table_year(const state *S, table *T)
 	*T = (table){.name = "year", .ncol = NC, .col = col, .num = num};
 	size_t n;
 	const group **v = groups_of(&S->sums, R_YEAR, &n);
-	int prev_year = 0;
+	int ik_in = stream_has_ik(v, n);
+	int prev_year = 0, prev_known[2] = {0, 0};
 	nk_dec prev[2] = {0, 0};
 	for (size_t i = 0; i < n;) {
 		int y = K_YEAR(v[i]->key);
+		cover cv = year_cover(v, i, n);
 		nk_dec s[3][2] = {{0, 0}, {0, 0}, {0, 0}}; /* [flow][ik] */
-		for (; i < n && K_YEAR(v[i]->key) == y; i++)
+		uint64_t r[3][2] = {{0, 0}, {0, 0}, {0, 0}};
+		for (; i < n && K_YEAR(v[i]->key) == y; i++) {
 			s[K_FLOW(v[i]->key)][K_IK(v[i]->key)] = v[i]->sum;
+			r[K_FLOW(v[i]->key)][K_IK(v[i]->key)] = v[i]->rows;
+		}
 		nk_dec ex = dadd(s[F_X][0], s[F_X][1]), im = dadd(s[F_M][0], s[F_M][1]);
 		nk_dec unk = dadd(s[F_UNKNOWN][0], s[F_UNKNOWN][1]);
 		nk_dec tot = dadd(dadd(ex, im), unk);
 		nk_dec ik = dadd(dadd(s[F_X][1], s[F_M][1]), s[F_UNKNOWN][1]);
 		nk_dec tot0 = dadd(dadd(s[F_X][0], s[F_M][0]), s[F_UNKNOWN][0]);
+		int kex = flow_known(cv, ik_in, F_X, 1), kim = flow_known(cv, ik_in, F_M, 1);
+		int ktot = kex && kim;
+		int kex0 = cv.part[F_X], kim0 = cv.part[F_M], ktot0 = kex0 && kim0;
+		int yoy = prev_year == y - 1;
 		char *c[NC] = {
 			int_text(y),
-			dec_text(ex),
-			dec_text(im),
-			dec_text(tot),
-			dec_text(dadd(ex, -im)),
-			pct_text(dadd(im, -ex), ex),
-			prev_year == y - 1 ? pct_text(dadd(tot, -prev[0]), prev[0]) : nk_xstrdup(""),
-			dec_text(ik),
-			pct_text(ik, tot),
-			dec_text(s[F_X][0]),
-			dec_text(s[F_M][0]),
-			dec_text(tot0),
-			dec_text(dadd(s[F_X][0], -s[F_M][0])),
-			pct_text(dadd(s[F_M][0], -s[F_X][0]), s[F_X][0]),
-			prev_year == y - 1 ? pct_text(dadd(tot0, -prev[1]), prev[1]) : nk_xstrdup(""),
-			dec_text(unk),
+			dec_or_empty(kex, ex),
+			dec_or_empty(kim, im),
+			dec_or_empty(ktot, tot),
+			dec_or_empty(ktot, dadd(ex, -im)),
+			pct_or_empty(ktot, dadd(im, -ex), ex),
+			pct_or_empty(ktot && yoy && prev_known[0], dadd(tot, -prev[0]), prev[0]),
+			dec_or_empty(cv.ik, ik),
+			pct_or_empty(cv.ik && ktot, ik, tot),
+			dec_or_empty(kex0, s[F_X][0]),
+			dec_or_empty(kim0, s[F_M][0]),
+			dec_or_empty(ktot0, tot0),
+			dec_or_empty(ktot0, dadd(s[F_X][0], -s[F_M][0])),
+			pct_or_empty(ktot0, dadd(s[F_M][0], -s[F_X][0]), s[F_X][0]),
+			pct_or_empty(ktot0 && yoy && prev_known[1], dadd(tot0, -prev[1]), prev[1]),
+			dec_or_empty(r[F_UNKNOWN][0] + r[F_UNKNOWN][1] > 0, unk),
 		};
 		trow(T, c);
 		prev_year = y;
 		prev[0] = tot;
 		prev[1] = tot0;
+		prev_known[0] = ktot;
+		prev_known[1] = ktot0;
 	}
 	free(v);
 }
@@ -1688,8 +1767,9 @@ static void table_year(const state *S, table *T)
  * value (largest first, then by code), --top N then 'other'. */
 typedef struct {
 	uint64_t sub;
-	nk_dec v[3][2]; /* [exports, imports, total][ik] */
-	unsigned has;	/* flows present */
+	nk_dec v[3][2];	 /* [exports, imports, total][ik] */
+	uint64_t r[3][2]; /* their rows: 0 is an unknown sum, not 0 */
+	unsigned has;	 /* flows present */
 } cpart;
 
 static int cp_flow; /* for cpcmp */
@@ -1706,7 +1786,8 @@ static int cpcmp(const void *a, const void *b)
 
 /* Fold a year's sums of one key: [flow][ik] with unknown-direction trade
  * in total only. */
-static void fold(const group *const *v, size_t *i, size_t n, nk_dec out[3][2], unsigned *has)
+static void fold(const group *const *v, size_t *i, size_t n, nk_dec out[3][2],
+		 uint64_t rows[3][2], unsigned *has)
 {
 	uint64_t k0 = v[*i]->key;
 	for (; *i < n && K_YEAR(v[*i]->key) == K_YEAR(k0) &&
@@ -1715,9 +1796,11 @@ static void fold(const group *const *v, size_t *i, size_t n, nk_dec out[3][2], u
 		int fl = K_FLOW(k), ik = K_IK(k);
 		if (fl != F_UNKNOWN) {
 			out[fl][ik] = dadd(out[fl][ik], v[*i]->sum);
+			rows[fl][ik] += v[*i]->rows;
 			*has |= 1u << fl;
 		}
 		out[2][ik] = dadd(out[2][ik], v[*i]->sum);
+		rows[2][ik] += v[*i]->rows;
 		*has |= 4u;
 	}
 }
@@ -1732,13 +1815,15 @@ static void table_partner(const state *S, const opts *o, table *T)
 	*T = (table){.name = "partner", .ncol = 8, .col = col, .num = num};
 	size_t n;
 	const group **v = groups_of(&S->sums, R_PARTNER, &n);
+	int ik_in = stream_has_ik(v, n);
 	cpart *cp = nk_xmalloc((n + 1) * sizeof *cp);
 	for (size_t i = 0; i < n;) {
 		int y = K_YEAR(v[i]->key);
+		cover cv = year_cover(v, i, n);
 		size_t m = 0;
 		for (; i < n && K_YEAR(v[i]->key) == y; m++) {
 			cp[m] = (cpart){.sub = K_SUB(v[i]->key)};
-			fold(v, &i, n, cp[m].v, &cp[m].has);
+			fold(v, &i, n, cp[m].v, cp[m].r, &cp[m].has);
 		}
 		for (int f = 0; f < 3; f++) {
 			nk_dec tot[2] = {0, 0};
@@ -1746,40 +1831,52 @@ static void table_partner(const state *S, const opts *o, table *T)
 				for (int ik = 0; ik < 2; ik++)
 					tot[ik] = dadd(tot[ik], cp[j].v[f][ik]);
 			nk_dec all = dadd(tot[0], tot[1]);
+			/* the shares' bases: the year's flow with and without
+			 * inter-Korean trade, where known */
+			int kall = flow_known(cv, ik_in, f, 1), kall0 = flow_known(cv, ik_in, f, 0);
 			cp_flow = f;
 			qsort(cp, m, sizeof *cp, cpcmp);
 			long rank = 0;
 			nk_dec rest[2] = {0, 0};
+			uint64_t rrows[2] = {0, 0};
 			for (size_t j = 0; j < m; j++) {
 				if (!(cp[j].has & 1u << f))
 					continue;
 				nk_dec val = dadd(cp[j].v[f][0], cp[j].v[f][1]);
 				if (o->top && rank >= o->top) {
-					for (int ik = 0; ik < 2; ik++)
+					for (int ik = 0; ik < 2; ik++) {
 						rest[ik] = dadd(rest[ik], cp[j].v[f][ik]);
+						rrows[ik] += cp[j].r[f][ik];
+					}
 					continue;
 				}
 				rank++;
-				int only_ik = cp[j].v[f][0] == 0 && cp[j].v[f][1] != 0;
+				int k = cp[j].r[f][0] + cp[j].r[f][1] > 0, k0 = cp[j].r[f][0] > 0;
 				char kb[256];
 				char *c[8] = {
 					int_text(y),
 					nk_xstrdup(flow_name[f]),
 					int_text(rank),
 					nk_xstrdup(sub_text(R_PARTNER, cp[j].sub, kb)),
-					dec_text(val),
-					pct_text(val, all),
-					dec_text(cp[j].v[f][0]),
-					only_ik ? nk_xstrdup("") : pct_text(cp[j].v[f][0], tot[0]),
+					dec_or_empty(k, val),
+					pct_or_empty(k && kall, val, all),
+					dec_or_empty(k0, cp[j].v[f][0]),
+					pct_or_empty(k0 && kall0, cp[j].v[f][0], tot[0]),
 				};
 				trow(T, c);
 			}
 			if (o->top) {
 				nk_dec val = dadd(rest[0], rest[1]);
+				int k = rrows[0] + rrows[1] > 0, k0 = rrows[0] > 0;
 				char *c[8] = {
-					int_text(y),	     nk_xstrdup(flow_name[f]), nk_xstrdup(""),
-					nk_xstrdup("other"), dec_text(val),	       pct_text(val, all),
-					dec_text(rest[0]),   pct_text(rest[0], tot[0]),
+					int_text(y),
+					nk_xstrdup(flow_name[f]),
+					nk_xstrdup(""),
+					nk_xstrdup("other"),
+					dec_or_empty(k, val),
+					pct_or_empty(k && kall, val, all),
+					dec_or_empty(k0, rest[0]),
+					pct_or_empty(k0 && kall0, rest[0], tot[0]),
 				};
 				trow(T, c);
 			}
@@ -1790,7 +1887,7 @@ static void table_partner(const state *S, const opts *o, table *T)
 }
 
 /* section, chapter, hs4, hs6, stage: per year and flow, one line per key
- * and an 'other' line (0 if none; not in a --section drill-down), so the
+ * and an 'other' line (empty if no row; not in a --section drill-down), so the
  * lines add up to the year's total. */
 static void table_dim(const state *S, const opts *o, int rep, table *T)
 {
@@ -1804,13 +1901,15 @@ static void table_dim(const state *S, const opts *o, int rep, table *T)
 	*T = (table){.name = rep_name[rep], .ncol = 5, .col = col[rep], .num = num};
 	size_t n;
 	const group **v = groups_of(&S->sums, rep, &n);
+	int ik_in = stream_has_ik(v, n);
 	cpart *dk = nk_xmalloc((n + 2) * sizeof *dk);
 	for (size_t i = 0; i < n;) {
 		int y = K_YEAR(v[i]->key);
+		cover cv = year_cover(v, i, n);
 		size_t m = 0;
 		for (; i < n && K_YEAR(v[i]->key) == y; m++) {
 			dk[m] = (cpart){.sub = K_SUB(v[i]->key)};
-			fold(v, &i, n, dk[m].v, &dk[m].has);
+			fold(v, &i, n, dk[m].v, dk[m].r, &dk[m].has);
 		}
 		if ((!m || dk[m - 1].sub) && !(rep == R_CHAPTER && o->section))
 			dk[m++] = (cpart){.sub = 0, .has = 7}; /* 'other' sorts last */
@@ -1818,17 +1917,19 @@ static void table_dim(const state *S, const opts *o, int rep, table *T)
 			nk_dec tot = 0;
 			for (size_t j = 0; j < m; j++)
 				tot = dadd(tot, dadd(dk[j].v[f][0], dk[j].v[f][1]));
+			int ktot = flow_known(cv, ik_in, f, 1);
 			for (size_t j = 0; j < m; j++) {
 				if (!(dk[j].has & 1u << f) && dk[j].sub)
 					continue;
 				nk_dec val = dadd(dk[j].v[f][0], dk[j].v[f][1]);
+				int k = dk[j].r[f][0] + dk[j].r[f][1] > 0;
 				char kb[256];
 				char *c[5] = {
 					int_text(y),
 					nk_xstrdup(flow_name[f]),
 					nk_xstrdup(dk[j].sub ? sub_text(rep, dk[j].sub, kb) : "other"),
-					dec_text(val),
-					pct_text(val, tot),
+					dec_or_empty(k, val),
+					pct_or_empty(k && ktot, val, tot),
 				};
 				trow(T, c);
 			}
@@ -1856,11 +1957,6 @@ static int sanc_cmp(const void *a, const void *b)
 }
 
 #define LITRES_PER_BARREL_E9 158987294928LL /* 158.987294928 l, in 1e-9 l */
-
-static char *dec_or_empty(int known, nk_dec v)
-{
-	return known ? dec_text(v) : nk_xstrdup("");
-}
 
 static void table_sanction(const state *S, table *T)
 {
@@ -1916,6 +2012,10 @@ static void table_sanction(const state *S, table *T)
 		ymd f = e->cap_from;
 		int cap = e->has_cap && tag == TAG_FULL &&
 			  (y > f.y || (y == f.y && f.m == 1 && f.d == 1));
+		/* the use of a cap in tonnes or barrels needs them for every
+		 * row: from some rows only, it would be a lower bound */
+		int all_t = has_t && rows[M_KG] == rows[M_VALUE];
+		int all_b = has_b && brows == rows[M_VALUE];
 		char *c[NC] = {
 			int_text(y),
 			nk_xstrdup(e->id),
@@ -1925,7 +2025,7 @@ static void table_sanction(const state *S, table *T)
 			nk_xstrdup(basis_name[e->basis]),
 			nk_xstrdup(tag_name[tag]),
 			nk_xstrdup(part_name[part]),
-			dec_text(m[M_VALUE]),
+			dec_or_empty(rows[M_VALUE] > 0, m[M_VALUE]),
 			int_text((long long)rows[M_VALUE]),
 			dec_or_empty(has[M_KG], m[M_KG]),
 			int_text((long long)rows[M_KG]),
@@ -1933,13 +2033,11 @@ static void table_sanction(const state *S, table *T)
 			dec_or_empty(has_b, barrels),
 			int_text((long long)brows),
 			dec_or_empty(cap && e->cap_value > 0, e->cap_value),
-			cap && e->cap_value > 0 ? pct_text(m[M_VALUE], e->cap_value) : nk_xstrdup(""),
+			pct_or_empty(cap && e->cap_value > 0 && rows[M_VALUE], m[M_VALUE], e->cap_value),
 			dec_or_empty(cap && e->cap_tonnes > 0, e->cap_tonnes),
-			cap && e->cap_tonnes > 0 && has_t ? pct_text(tonnes, e->cap_tonnes)
-							  : nk_xstrdup(""),
+			pct_or_empty(cap && e->cap_tonnes > 0 && all_t, tonnes, e->cap_tonnes),
 			dec_or_empty(cap && e->cap_barrels > 0, e->cap_barrels),
-			cap && e->cap_barrels > 0 && has_b ? pct_text(barrels, e->cap_barrels)
-							   : nk_xstrdup(""),
+			pct_or_empty(cap && e->cap_barrels > 0 && all_b, barrels, e->cap_barrels),
 			dec_or_empty(e->bpt > 0, e->bpt),
 		};
 		trow(T, c);
@@ -2035,8 +2133,13 @@ static void md_cell(nk_out *out, const char *s)
 	}
 }
 
+/* In markdown an empty number is shown as NO_FIGURE, explained under the
+ * table: an empty cell reads as a layout slip, 0 would be a figure. */
+#define NO_FIGURE "\xe2\x80\x93" /* EN DASH */
+
 static void write_md(nk_out *out, const table *T, int first)
 {
+	int dash = 0;
 	if (!first)
 		nk_out_byte(out, '\n');
 	nk_out_cstr(out, "## ");
@@ -2058,12 +2161,17 @@ static void write_md(nk_out *out, const table *T, int first)
 			nk_out_byte(out, ' ');
 			if (T->num[c] && c && *s)
 				md_num(out, s);
+			else if (T->num[c] && c)
+				nk_out_cstr(out, NO_FIGURE), dash = 1;
 			else
 				md_cell(out, s);
 			nk_out_cstr(out, " |");
 		}
 		nk_out_byte(out, '\n');
 	}
+	if (dash)
+		nk_out_cstr(out, "\n" NO_FIGURE " no figure: no rows for it, a figure it is made of "
+				 "is unknown, a base of 0, or it does not apply (see nk-summarize(1))\n");
 }
 
 /* On stderr: rows counted and not summed, and the years whose trade is
