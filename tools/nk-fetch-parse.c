@@ -294,10 +294,14 @@ static void load_countries(const char *path)
 enum { K_UNKNOWN, K_COUNTRY, K_WORLD, K_AGGREGATE, K_NES };
 static char imf_iso3[NCODES][4];
 static unsigned char imf_kind[NCODES];
+static int imf_loaded; /* the same table for every file and state: read once */
 
 static void load_imf(void)
 {
 	static const char *const kinds[] = {"", "country", "world", "aggregate", "nes"};
+	if (imf_loaded)
+		return;
+	imf_loaded = 1;
 	char *p = nk_datafile("data/countries/imf-iso3.tsv");
 	char *paths[1] = {p};
 	nk_tsv *t = nk_tsv_open(paths, 1);
@@ -457,6 +461,28 @@ static struct {
 
 /* ------------------------------------------------------------- the state */
 
+/* The DOTS bulk CSV has a row per country, indicator and counterpart, one
+ * column per year; a row's Attribute is Value, and the Status row that may
+ * follow it holds the flags of the same cells ("e" estimate). A Value row
+ * is held until the next line says whether its Status row follows, then
+ * written as one contract row per year with a value. */
+typedef struct {
+	size_t col;
+	char name[8]; /* "2016" */
+} ycol;
+
+typedef struct {
+	ycol *y; /* the year columns */
+	size_t ny;
+	/* the Value row waiting for its Status row, its fields copied */
+	int have;
+	long line;
+	char *buf;
+	size_t cap, len;
+	nk_str *f;
+	size_t nf, fcap;
+} dots;
+
 typedef struct {
 	opts *o;
 	nk_out *out, *rej;
@@ -483,6 +509,11 @@ typedef struct {
 	/* scratch for converted values and transcoded text */
 	char *tx;
 	size_t txcap;
+	/* DOTS: the year columns and the held Value row (reused from file to
+	 * file); the IMF codes selected (dots_select, once) */
+	dots dots;
+	int dots_sel;
+	int header_done; /* the output's header is written (once) */
 } state;
 
 /* ------------------------------------------------------------ text output */
@@ -1375,27 +1406,6 @@ static int totals_row(state *s)
 
 /* ------------------------------------------------------------ IMF DOTS */
 
-/* The DOTS bulk CSV has a row per country, indicator and counterpart, one
- * column per year; a row's Attribute is Value, and the Status row that may
- * follow it holds the flags of the same cells ("e" estimate). A Value row
- * is held until the next line says whether its Status row follows, then
- * written as one contract row per year with a value. */
-typedef struct {
-	size_t col;
-	char name[8]; /* "2016" */
-} ycol;
-
-typedef struct {
-	ycol *y; /* the year columns */
-	size_t ny;
-	/* the Value row waiting for its Status row, its fields copied */
-	int have;
-	long line;
-	char *buf;
-	size_t cap, len;
-	nk_str *f;
-	size_t nf, fcap;
-} dots;
 
 /* The year columns of the header (in r->f): YYYY is read; quarters YYYYQn
  * and months YYYYMn are skipped and counted (they repeat the year's trade:
@@ -1580,10 +1590,9 @@ static void parse_dots(state *s, rdr *r, const long *col, size_t ncol, dots *d)
  * (ISO3, or Comtrade codes that stand for them: 408 is PRK, IMF 954). */
 static void dots_select(state *s)
 {
-	static int done;
-	if (done)
+	if (s->dots_sel)
 		return;
-	done = 1;
+	s->dots_sel = 1;
 	load_imf();
 	for (int m = 0; m < NCODES; m++) {
 		if (!(s->rsel[m] | s->psel[m] | s->wsel[m]) || !iso3[m][0])
@@ -1599,10 +1608,9 @@ static void dots_select(state *s)
 
 static void out_header(state *s)
 {
-	static int done;
-	if (done)
+	if (s->header_done)
 		return;
-	done = 1;
+	s->header_done = 1;
 	for (size_t i = 0; i < NOUT; i++) {
 		nk_out_cstr(s->out, outcols[i]);
 		nk_out_byte(s->out, i + 1 < NOUT ? '\t' : '\n');
@@ -1627,11 +1635,10 @@ static void parse_delimited(state *s, rdr *r, const char *hp, size_t hn)
 		load_names();
 	int unnamed_last = ncol > 1 && hdr_name(r->f[ncol - 1]).n == 0;
 	if (s->fmt == F_DOTS) {
-		static dots d;
 		dots_select(s);
-		dots_years(s, r, col, &d);
+		dots_years(s, r, col, &s->dots);
 		out_header(s);
-		parse_dots(s, r, col, ncol, &d);
+		parse_dots(s, r, col, ncol, &s->dots);
 		return;
 	}
 	out_header(s);
@@ -1924,6 +1931,9 @@ int main(int argc, char **argv)
 	free(r.rec);
 	free(r.ub);
 	free(s.tx);
+	free(s.dots.y);
+	free(s.dots.buf);
+	free(s.dots.f);
 	free(fetched);
 	free(qrep);
 	free(qpar);
