@@ -48,7 +48,7 @@ $(B)/test/failalloc.so: tests/lib/failalloc.c | $(B)/test
 # The fuzz harnesses with replay.c's main: make check replays the saved
 # corpora through them (tests/fuzz.bats); `make fuzz` builds them with
 # libFuzzer instead (tests/fuzz/run.sh). A harness may include a tool's source.
-$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.c tests/fuzz/fuzz.h tests/fuzz/replay.c $(B)/libnk.a $(LIBHDR) $(wildcard tools/nk-*.c tools/nk-*/*) | $(B)/fuzz
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.c $(wildcard tests/fuzz/*.h) tests/fuzz/replay.c $(B)/libnk.a $(LIBHDR) $(wildcard tools/nk-*.c tools/nk-*/*) | $(B)/fuzz
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itools/lib -Itests/fuzz -o $@ $< tests/fuzz/fuzz.c tests/fuzz/replay.c $(B)/libnk.a $(FUZZLD) $(LDLIBS)
 $(B)/lib $(B)/bin $(B)/unit $(B)/bench $(B)/test $(B)/fuzz:
 	mkdir -p $@

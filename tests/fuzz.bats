@@ -30,6 +30,11 @@ replay() {
 @test "fuzz corpus: nk-normalize-hs --weights (fz-weights)"      { replay weights; }
 @test "fuzz corpus: nk-correct's rule files (fz-rules)"          { replay rules; }
 @test "fuzz corpus: nk-summarize --merge partials (fz-merge)"     { replay merge; }
+@test "fuzz corpus: nk-fetch-parse, Comtrade CSV/TSV/JSON (fz-comtrade)" { replay comtrade; }
+@test "fuzz corpus: nk-fetch-parse, BACI (fz-baci)"               { replay baci; }
+@test "fuzz corpus: nk-fetch-parse, IMF DOTS (fz-dots)"           { replay dots; }
+@test "fuzz corpus: nk-fetch-parse, name-only totals (fz-totals)" { replay totals; }
+@test "fuzz corpus: nk-merge-interkorean's MOU table (fz-mou)"    { replay mou; }
 
 @test "fuzz corpus: every harness has a saved corpus" {
 	for f in "$NK_ROOT"/tests/fuzz/fz-*.c; do
@@ -56,7 +61,30 @@ replay() {
 
 # Crashes the fuzzers found, each as a test of the tool itself (the ASan
 # run of make check fails on the memory error; the plain run checks the
-# message).
+# message), and its input as found in tests/fuzz/crashes/NAME-WHAT, replayed
+# through fz-NAME here.
+
+@test "fuzz crashes: each saved crash input replays through its harness" {
+	for f in "$NK_ROOT"/tests/fuzz/crashes/*; do
+		n=${f##*/}
+		n=${n%%-*}
+		[ -x "$FUZZ/fz-$n" ] || fail "$f: no harness fz-$n"
+		run --separate-stderr "$FUZZ/fz-$n" "$f"
+		[ "$status" -eq 0 ] || { printf '%s\n' "$stderr" | tail -30 >&2; fail "fz-$n $f: exit $status"; }
+		[[ $output =~ ^1\ inputs: ]] || fail "fz-$n $f: $output"
+	done
+}
+
+@test "crash (fz-comtrade): nk-fetch-parse -k --rejects, a malformed header: a rejects row of NULL fields" {
+	# the header went through the row splitter, which with --keep-going
+	# counted it as a bad row and wrote it to --rejects (its fields NULL
+	# pointers: UBSan's nonnull check) before the header's own error
+	printf 'refYear,"period\n2016,2016\n' >"$BATS_TEST_TMPDIR/h.csv"
+	run --separate-stderr nk-fetch-parse -k --rejects="$BATS_TEST_TMPDIR/rej.tsv" "$BATS_TEST_TMPDIR/h.csv"
+	assert_failure 1
+	assert_equal "$stderr" "nk-fetch-parse: $BATS_TEST_TMPDIR/h.csv:1: malformed CSV (stray or unbalanced quote): 'refYear,\"period'"
+	assert_not_exist "$BATS_TEST_TMPDIR/rej.tsv"
+}
 
 @test "crash (fz-merge): nk-summarize --merge, a short sum line once the line buffer has grown: use after free" {
 	# the fields of a short line were read before their count was checked:
@@ -67,4 +95,17 @@ replay() {
 	run --separate-stderr nk-summarize --merge "$p"
 	assert_failure 1
 	assert_equal "$stderr" "nk-summarize: $p:7: not a sum line of this partial's reports"
+}
+
+@test "crash (fz-dots): nk-fetch-parse, a DOTS reporter code past 999 with a selected partner: read outside the IMF table" {
+	# the DPRK-estimate guard looked the reporter up in the 1000-entry IMF
+	# table unchecked: a large code read far outside it (SIGSEGV); now the
+	# row is kept with an unknown area code, as other formats keep theirs
+	f=$BATS_TEST_TMPDIR/d.csv
+	printf 'Country Name,Country Code,Indicator Name,Indicator Code,Counterpart Country Name,Counterpart Country Code,Attribute,2016\n' >"$f"
+	printf 'X,99999999999999,Exports,TXG_FOB_USD,DPRK,954,Value,100\n' >>"$f"
+	run --separate-stderr nk-fetch-parse "$f"
+	assert_success
+	assert_equal "${lines[1]}" "$(printf 'dots\t2016\t2016\t\t99999999999999\tPRK\t954\tX\t\tTOTAL\t100\t\t100\t\t\t\tX\tDPRK\tExports\t')"
+	[[ $stderr == *"1 kept with an unknown area code"* ]] || fail "$stderr"
 }

@@ -836,7 +836,7 @@ static void process(state *s)
 		 * are flagged e, except its trade with 910 (other countries
 		 * n.i.e.), which is the same estimate (2016 imports 50,648 =
 		 * 910's exports 47,780 x 1.06) without the flag. */
-		if (!s->o->dots_est && !strcmp(imf_iso3[rep], "PRK"))
+		if (!s->o->dots_est && !strcmp(area_iso(s, rep), "PRK"))
 			return guard(s, G_EST);
 	} else if (par == 0 && !s->o->keep_world) {
 		return guard(s, G_WORLD);
@@ -1214,9 +1214,8 @@ static void split_or_die(state *s, rdr *r, const char *p, size_t n, size_t limit
 		return;
 	if (wide || !slow_split(r, p, n)) {
 		*ok = 0;
-		s->v[0].n = 0;
-		for (int i = 0; i < R_N; i++)
-			s->v[i].n = 0;
+		for (int i = 0; i < R_N; i++) /* the rejects row: no fields */
+			s->v[i] = (nk_str){"", 0};
 		char what[96];
 		snprintf(what, sizeof what, "%zu fields, more than a header may have (%zu)",
 			 r->ndelim + 1, NK_COL_MAX);
@@ -1271,7 +1270,6 @@ static void unnamed_columns(state *s, rdr *r)
 /* Header: detect the format; fill col[] (index per R_*, -1 absent). */
 static fmt_t detect(state *s, rdr *r, const char *p, size_t n, long *col, size_t *ncol)
 {
-	int ok;
 	if (n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
 		p += 3, n -= 3;
 	r->delim = memchr(p, '\t', n) && !memchr(p, ',', n) ? '\t' : ',';
@@ -1284,9 +1282,11 @@ static fmt_t detect(state *s, rdr *r, const char *p, size_t n, long *col, size_t
 			 r->ndelim + 1, NK_COL_MAX);
 		nk_die_at(s->file, s->line, NULL, what, NULL, 0);
 	}
-	split_or_die(s, r, p, n, SIZE_MAX, &ok);
-	if (!ok)
-		nk_die(1, "%s:%ld: malformed header", s->file, s->line);
+	/* not split_or_die: a header is no row to skip with --keep-going (nor
+	 * a record for --rejects) */
+	if (!fast_split(r, p, n, SIZE_MAX) && !slow_split(r, p, n))
+		nk_die_at(s->file, s->line, NULL, "malformed CSV (stray or unbalanced quote)",
+			  p, n);
 	*ncol = r->nf;
 	int best = -1, bestfound = 0;
 	const char *bestmiss = NULL;

@@ -5,9 +5,11 @@
 #   sh tests/fuzz/run.sh --save NAME   merge what the last run found into the
 #                                      saved corpus tests/fuzz/corpus/NAME/
 #                                      (minimised: the fewest inputs that keep
-#                                      every feature; make check replays it)
-# Work dir /tmp/nk-fuzz-NAME: the binary, corpus/ (the saved corpus and what
-# is found), crash-*/timeout-*/leak-* files, log. Prints execs, coverage,
+#                                      every feature, or past 300 KB every
+#                                      edge; make check replays it)
+# Work dir /tmp/nk-fuzz-NAME: the binary, corpus/ (what is found), seed/
+# (tests/fuzz/seed.sh's cuts of real files, for the harnesses it knows),
+# crash-*/timeout-*/leak-* files, log. Prints execs, coverage,
 # time and findings; exits 1 if anything was found.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -23,6 +25,15 @@ max_len() {
 	dec) echo 64 ;;
 	gzip) echo 16384 ;;
 	*) echo 4096 ;;
+	esac
+}
+
+# The dictionary a harness uses: NAME.dict; the nk-fetch-parse harnesses
+# (fetch-parse.h) share one.
+dict() {
+	case $1 in
+	comtrade | baci | dots | totals) echo fetch-parse ;;
+	*) echo "$1" ;;
 	esac
 }
 
@@ -50,11 +61,16 @@ fuzz() {
 	build "$name"
 	c=tests/fuzz/corpus/$name
 	[ -d "$c" ] || c=
+	rm -rf "$w/seed"
+	sh tests/fuzz/seed.sh "$name" "$w/seed" >/dev/null
+	s=$w/seed
+	[ -n "$(ls "$s")" ] || s=
 	# a dictionary of the format's tokens, if there is one
-	[ -f "tests/fuzz/$name.dict" ] && set -- -dict="tests/fuzz/$name.dict" "$@"
+	d=tests/fuzz/$(dict "$name").dict
+	[ -f "$d" ] && set -- -dict="$d" "$@"
 	ASAN_OPTIONS=detect_leaks=1 "$w/fz-$name" -max_total_time="$secs" -max_len="$(max_len "$name")" \
 		-timeout=10 -rss_limit_mb=2048 -close_fd_mask=3 -print_final_stats=1 \
-		-artifact_prefix="$w/" "$@" "$w/corpus" $c >"$w/log" 2>&1 || true
+		-artifact_prefix="$w/" "$@" "$w/corpus" $c $s >"$w/log" 2>&1 || true
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$w/log")
 	done_line=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$w/log" | tail -1)
 	found=$(ls "$w" | grep -cE '^(crash|timeout|leak|oom|slow-unit)-' || true)
@@ -66,11 +82,16 @@ save() {
 	w=/tmp/nk-fuzz-$1
 	c=tests/fuzz/corpus/$1
 	[ -x "$w/fz-$1" ] || build "$1"
-	rm -rf "$w/merged" && mkdir -p "$w/merged" "$c"
-	"$w/fz-$1" -merge=1 -max_len="$(max_len "$1")" -close_fd_mask=3 \
-		"$w/merged" "$c" "$w/corpus" >"$w/merge.log" 2>&1
+	# every feature (edges and their hit counts); past 300 KB, every edge
+	# only (-use_counters=0): make check replays it, and it goes in git
+	for counters in 1 0; do
+		rm -rf "$w/merged" && mkdir -p "$w/merged" "$c"
+		"$w/fz-$1" -merge=1 -use_counters=$counters -max_len="$(max_len "$1")" -close_fd_mask=3 \
+			"$w/merged" "$c" "$w/corpus" $(ls -d "$w/seed" 2>/dev/null) >"$w/merge.log" 2>&1
+		[ "$(du -sk --apparent-size "$w/merged" | cut -f1)" -le 300 ] && break
+	done
 	rm -f "$c"/* && cp "$w/merged"/* "$c/"
-	echo "$1: $(ls "$c" | wc -l) inputs, $(du -sk "$c" | cut -f1) KiB in $c"
+	echo "$1: $(ls "$c" | wc -l) inputs, $(du -sk --apparent-size "$c" | cut -f1) KiB in $c"
 }
 
 case ${1:-} in
@@ -83,7 +104,7 @@ all)
 		fuzz "${n%.c}" "$secs" || rc=1
 	done
 	exit $rc ;;
-'') sed -n '2,12s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+'') sed -n '2,14s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 *)
 	n=$1
 	secs=${2:-600}
