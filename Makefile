@@ -97,6 +97,7 @@ bench: all
 # saved corpora instead.
 FUZZ_SECS = 600
 fuzz:
+	@sh tools/deps.sh fuzz
 	@sh tests/fuzz/run.sh all $(FUZZ_SECS)
 
 install: all
