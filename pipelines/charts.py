@@ -115,11 +115,14 @@ def main(argv):
                 if r is None:
                     lines.append([str(y), "NaN", "NaN", "NaN"])
                     continue
-                # no China row, no inter-Korean figure: NaN, not 0 (the
-                # chart stacks what is there); others = the rest of the total
-                total, ik = num(r["total"]), num(r["interkorean"])
-                cn = num(china[y]["value_usd"]) if y in china else None
-                rest = None if total is None else total - (cn or 0) - (ik or 0)
+                # An empty cell is unknown: NaN, never 0 (the chart stacks
+                # what is known). Partners' trade is total_excl_ik: China's
+                # part and the rest of it; where it is unknown (a flow
+                # without data) so are both (China's 'total' line is then
+                # one flow only). The inter-Korean figure stands alone.
+                total0, ik = num(r["total_excl_ik"]), num(r["interkorean"])
+                cn = num(china[y]["value_usd"]) if y in china and total0 is not None else None
+                rest = None if total0 is None else total0 - (cn or 0)
                 lines.append([str(y), musd(cn), musd(ik), musd(rest)])
             write(out, name, ["year", "China", "inter-Korean", "others"], lines)
         elif name == "china-share":

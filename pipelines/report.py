@@ -500,7 +500,9 @@ def main(argv):
 
     # ---- charts
     charts = [
-        ("trade-by-year", "DPRK trade (exports + imports) by year: China, inter-Korean trade (MOU), all others."),
+        ("trade-by-year", "DPRK trade (exports + imports) by year: China, inter-Korean trade (MOU), all others. "
+                          "A year whose partners' trade is unknown (a flow without data, see the coverage above) "
+                          "has no China or others bar; its inter-Korean bar is MOU's figure alone."),
         ("china-share", "China's share of DPRK trade without inter-Korean trade; KOTRA's line is its published "
                         "China figure over its published total (both in data/published/)."),
         ("balance", "The DPRK's trade balance (exports minus imports), with and without inter-Korean trade."),
@@ -526,18 +528,22 @@ def main(argv):
     # ---- by year
     w('<h2 id="years">Trade by year</h2>\n')
     w("<p>Million USD, DPRK view (exports = what partners report importing from the DPRK). "
-      "<code>out/summary-year.tsv</code>; KOTRA from <code>data/published/</code>.</p>\n")
-    cols = [("exports", "exports"), ("imports", "imports"), ("total", "total"), ("balance", "balance"),
-            ("interkorean", "inter-Korean"), ("total_excl_ik", "total excl. inter-Korean")]
-    w("<table><tr><th>year</th>%s<th>deficit %% of exports</th><th>KOTRA total</th></tr>\n" %
+      "<code>out/summary-year.tsv</code>; KOTRA from <code>data/published/</code>. The partners' trade comes "
+      "first, without inter-Korean trade (as KOTRA counts it), then MOU's inter-Korean figure and the total "
+      "with it. 'no data' is a sum over no rows: a flow without a partner's report, or a year MOU gives no "
+      "figure for (then the totals with inter-Korean trade are unknown too).</p>\n")
+    cols = [("exports_excl_ik", "exports"), ("imports_excl_ik", "imports"), ("total_excl_ik", "total"),
+            ("balance_excl_ik", "balance"), ("deficit_pct_excl_ik", "deficit % of exports"),
+            ("interkorean", "inter-Korean"), ("total", "total with inter-Korean")]
+    w("<table><tr><th>year</th>%s<th>KOTRA total</th></tr>\n" %
       "".join("<th>%s</th>" % esc(h) for _, h in cols))
     for y in range(first, years[-1] + 1) if years else []:
         if y not in yi:
-            w('<tr><td>%d</td><td class="gap" colspan="%d">no data</td>' % (y, len(cols) + 1))
+            w('<tr><td>%d</td><td class="gap" colspan="%d">no data</td>' % (y, len(cols)))
         else:
             i = yi[y]
-            w("<tr><td>%d</td>%s%s" % (y, "".join(P.cell("summary-year.tsv", i, c) for c, _ in cols),
-                                       P.cell("summary-year.tsv", i, "deficit_pct", "text")))
+            w("<tr><td>%d</td>%s" % (y, "".join(P.cell("summary-year.tsv", i, c, "text" if c.endswith("_pct_excl_ik")
+                                                         or c.startswith("deficit") else "musd") for c, _ in cols)))
         k = kotra.get((y, "total"))
         w((P.cell("published.tsv", k, "value_usd") if k is not None else '<td class="gap">no data</td>') + "</tr>\n")
     w("</table>\n")
@@ -545,7 +551,9 @@ def main(argv):
     # ---- partners
     prow = P.embedded["summary-partner.tsv"][1]
     w('<h2 id="partners">Partners</h2>\n<p><code>out/summary-partner.tsv</code>: every counterpart, '
-      'year and flow. China\'s share of trade without inter-Korean trade (as KOTRA quotes it):</p>\n')
+      'year and flow. China\'s share of trade without inter-Korean trade (as KOTRA quotes it). Where one flow '
+      'has no data in a year (see the coverage above), a counterpart\'s total is the other flow only and '
+      'its share is not known:</p>\n')
     w("<table><tr><th>year</th><th>China, total</th><th>China's share %</th><th>counterparts</th></tr>\n")
     for y in years:
         cn = [i for i, r in enumerate(prow) if r["year"] == str(y) and r["flow"] == "total" and r["counterpart"] == "CHN"]
