@@ -303,3 +303,22 @@ D=$BATS_TEST_DIRNAME/cases/nk-summarize/_data
 	grep -q '^| 2017 | – | – |' want.md
 	grep -q '^– no figure: ' want.md
 }
+
+@test "summary names the years whose cells are empty for want of rows, the same after a merge" {
+	cd "$BATS_TEST_TMPDIR"
+	in=$NK_ROOT/tests/cases/nk-summarize/unknown-cells/stdin
+	want="nk-summarize: no rows, so empty cells (unknown, not 0): partners' exports 2016, 2019; partners' imports 2019; inter-Korean (source mou) 2017"
+	run --separate-stderr nk-summarize --by partner --by year "$in"
+	assert_success
+	assert_equal "$(printf '%s\n' "$stderr" | tail -1)" "$want"
+	awk -F'\t' 'NR == 1 || $2 == 2017' "$in" >a.tsv
+	awk -F'\t' 'NR == 1 || $2 != 2017' "$in" >b.tsv
+	nk-summarize -q --by year --partial -o pa a.tsv
+	nk-summarize -q --by year --partial -o pb b.tsv
+	run --separate-stderr nk-summarize --merge pa pb
+	assert_success
+	assert_equal "$(printf '%s\n' "$stderr" | tail -1)" "$want"
+	# 2017 alone: no mou row anywhere, so no inter-Korean gap
+	run --separate-stderr nk-summarize --merge pa
+	assert_equal "$(printf '%s\n' "$stderr" | grep -c 'no rows, so empty')" 0
+}

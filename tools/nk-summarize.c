@@ -2176,6 +2176,66 @@ static void write_md(nk_out *out, const table *T, int first)
 
 /* On stderr: rows counted and not summed, and the years whose trade is
  * partly of unknown direction (in total, not in exports or imports). */
+/* Years as ranges ("1988, 1990, 1993-1994") into b (n bytes). */
+static void year_ranges(const int *y, size_t ny, char *b, size_t n)
+{
+	b[0] = 0;
+	for (size_t i = 0, j; i < ny; i = j + 1) {
+		for (j = i; j + 1 < ny && y[j + 1] == y[j] + 1; j++)
+			;
+		size_t k = strlen(b);
+		if (j > i)
+			snprintf(b + k, n - k, "%s%d-%d", k ? ", " : "", y[i], y[j]);
+		else
+			snprintf(b + k, n - k, "%s%d", k ? ", " : "", y[i]);
+	}
+}
+
+/* The years of the report whose cells are empty for want of rows: no
+ * partner rows of a flow, no inter-Korean rows in a stream that has them
+ * (the coverage the tables use; read from a report that holds every row). */
+static void gaps(const opts *o, const state *S)
+{
+	int rep = -1;
+	for (int i = 0; i < o->nby && rep != R_YEAR; i++) {
+		int r = o->by[i];
+		if (r != R_SANCTION && !(r == R_CHAPTER && o->section) && (rep < 0 || r == R_YEAR))
+			rep = r;
+	}
+	if (rep < 0)
+		return;
+	size_t n;
+	const group **v = groups_of(&S->sums, rep, &n);
+	int ik_in = stream_has_ik(v, n);
+	int y[3][NK_YEAR_MAX - NK_YEAR_MIN + 1];
+	size_t ny[3] = {0, 0, 0};
+	for (size_t i = 0; i < n; i++) {
+		if (i && K_YEAR(v[i]->key) == K_YEAR(v[i - 1]->key))
+			continue;
+		cover c = year_cover(v, i, n);
+		int yr = K_YEAR(v[i]->key);
+		if (!c.part[F_X])
+			y[0][ny[0]++] = yr;
+		if (!c.part[F_M])
+			y[1][ny[1]++] = yr;
+		if (ik_in && !c.ik)
+			y[2][ny[2]++] = yr;
+	}
+	free(v);
+	static const char *const what[3] = {"partners' exports", "partners' imports",
+					    "inter-Korean (source mou)"};
+	char b[2048] = "", r[1024];
+	for (int k = 0; k < 3; k++) {
+		if (!ny[k])
+			continue;
+		year_ranges(y[k], ny[k], r, sizeof r);
+		size_t l = strlen(b);
+		snprintf(b + l, sizeof b - l, "%s%s %s", l ? "; " : "", what[k], r);
+	}
+	if (*b)
+		nk_warn("no rows, so empty cells (unknown, not 0): %s", b);
+}
+
 static void summary(const opts *o, const state *S)
 {
 	nk_warn("%llu rows: %llu summed, %llu with unknown value_usd (not summed), "
@@ -2201,6 +2261,7 @@ static void summary(const opts *o, const state *S)
 	if (*b)
 		nk_warn("trade of unknown direction (empty nk_flow) in total only, not in "
 			"exports or imports: %s", b);
+	gaps(o, S);
 }
 
 static void write_reports(const opts *o, const state *S, nk_out *out)
