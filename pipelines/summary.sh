@@ -33,7 +33,14 @@ FILENAME ~ /trade\.tsv$/ {
 	next
 }
 FILENAME ~ /summary-year\.tsv$/ && FNR == 1 { for (i = 1; i <= NF; i++) s[$i] = i; next }
-FILENAME ~ /summary-year\.tsv$/ { for (k in s) v[$(s["year"]), k] = $(s[k]); next }
+FILENAME ~ /summary-year\.tsv$/ {
+	for (k in s) v[$(s["year"]), k] = $(s[k])
+	# empty cells: sums over no rows, unknown
+	if ($(s["exports_excl_ik"]) == "") nox = nox " " $(s["year"])
+	if ($(s["imports_excl_ik"]) == "") nom = nom " " $(s["year"])
+	if ($(s["interkorean"]) == "") noik = noik " " $(s["year"])
+	next
+}
 FILENAME ~ /published\.tsv$/ && FNR > 1 && $2 == "KOTRA" { kotra[$1, $3] = $4; next }
 FILENAME ~ /rejects\.tsv$/ && FNR > 1 { if ($1 == "level") lev++; else rej++; next }
 FILENAME ~ /audit\.tsv$/ && FNR > 1 { aud++; next }
@@ -55,6 +62,9 @@ END {
 	printf "\nnktrade: %d rows of DPRK trade: partners\047 reports %s (%d counterparts, %d in %s)\n", \
 		rows, ranges(list), m, ml, last
 	if (n2) printf "  inter-Korean trade (MOU) %s\n", ranges(mlist)
+	if (nox nom noik != "")
+		printf "  no data (empty cells, not 0): partners\047 exports %s; imports %s; inter-Korean %s\n", \
+			nox == "" ? "none" : ranges(nox), nom == "" ? "none" : ranges(nom), noik == "" ? "none" : ranges(noik)
 	printf "  %s, million USD         exports %9s   imports %9s   total %9s\n", last, \
 		musd(v[last, "exports"]), musd(v[last, "imports"]), musd(v[last, "total"])
 	printf "    without inter-Korean  exports %9s   imports %9s   total %9s\n", \

@@ -43,6 +43,21 @@ mtimes() { (cd "$1" && find . -type f -printf '%p %T@\n' | sort); }
 	assert_regex "$output" "nktrade: [0-9]+ rows of DPRK trade: partners' reports 19[0-9][0-9]-.*, [0-9]+ in $last\\)"
 	assert_regex "$output" "  $last, million USD .* total +$total"
 	assert_regex "$output" "    KOTRA, published .* total +$kotra"
+	# the years whose cells are empty (no rows: unknown) are named, not shown as 0
+	gaps=$(python3 -c 'import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+c = {n: i for i, n in enumerate(rows[0])}
+def ranges(ys):
+    out, i = [], 0
+    while i < len(ys):
+        j = i
+        while j + 1 < len(ys) and ys[j + 1] == ys[j] + 1: j += 1
+        out.append(str(ys[i]) if i == j else "%d-%d" % (ys[i], ys[j])); i = j + 1
+    return ", ".join(out) or "none"
+print("; ".join(w + ranges([int(r[0]) for r in rows[1:] if r[c[k]] == ""]) for w, k in
+      (("partners\x27 exports ", "exports_excl_ik"), ("imports ", "imports_excl_ik"), ("inter-Korean ", "interkorean"))))' \
+		"$T/out/summary-year.tsv")
+	assert_line "  no data (empty cells, not 0): $gaps"
 	# every dropped row of every stage is in rejects.tsv
 	n=$(( $(cat "$T"/out/stage/*.rejects.tsv | wc -l) - $(ls "$T"/out/stage/*.rejects.tsv | wc -l) ))
 	assert_equal "$(( $(wc -l < "$T/out/rejects.tsv") - 1 ))" "$n"
