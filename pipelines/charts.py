@@ -118,8 +118,8 @@ def main(argv):
                 # An empty cell is unknown: NaN, never 0 (the chart stacks
                 # what is known). Partners' trade is total_excl_ik: China's
                 # part and the rest of it; where it is unknown (a flow
-                # without data) so are both (China's 'total' line is then
-                # one flow only). The inter-Korean figure stands alone.
+                # without data) so are both, as China's 'total' line is.
+                # The inter-Korean figure stands alone.
                 total0, ik = num(r["total_excl_ik"]), num(r["interkorean"])
                 cn = num(china[y]["value_usd"]) if y in china and total0 is not None else None
                 rest = None if total0 is None else total0 - (cn or 0)

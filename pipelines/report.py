@@ -552,8 +552,8 @@ def main(argv):
     prow = P.embedded["summary-partner.tsv"][1]
     w('<h2 id="partners">Partners</h2>\n<p><code>out/summary-partner.tsv</code>: every counterpart, '
       'year and flow. China\'s share of trade without inter-Korean trade (as KOTRA quotes it). Where one flow '
-      'has no data in a year (see the coverage above), a counterpart\'s total is the other flow only and '
-      'its share is not known:</p>\n')
+      'has no data in a year (see the coverage above), a counterpart\'s total and its share are not known '
+      '(no data):</p>\n')
     w("<table><tr><th>year</th><th>China, total</th><th>China's share %</th><th>counterparts</th></tr>\n")
     for y in years:
         cn = [i for i, r in enumerate(prow) if r["year"] == str(y) and r["flow"] == "total" and r["counterpart"] == "CHN"]

@@ -72,9 +72,10 @@ static const char help[] =
 	"of a flow has that flow unknown; where the stream holds inter-Korean rows\n"
 	"(source mou) for some year, a year without any has every figure that\n"
 	"includes inter-Korean trade unknown. A figure made of others is empty when\n"
-	"one of them is: total needs exports and imports, balance and deficit_pct\n"
-	"both, yoy_pct the total of this year and the year before, a share its\n"
-	"part and its base (the year's flow), interkorean_pct interkorean and total.\n"
+	"one of them is: total (a counterpart's too) needs the year's exports and\n"
+	"imports, balance and deficit_pct both, yoy_pct the total of this year\n"
+	"and the year before, a share its part and its base (the year's flow),\n"
+	"interkorean_pct interkorean and total.\n"
 	"\n"
 	"With no FILE, or when FILE is -, read standard input. Gzip input is\n"
 	"decompressed. Exit status: 0 success, 1 bad data or I/O error, 2 usage\n"
@@ -1834,6 +1835,10 @@ static void table_partner(const state *S, const opts *o, table *T)
 			/* the shares' bases: the year's flow with and without
 			 * inter-Korean trade, where known */
 			int kall = flow_known(cv, ik_in, f, 1), kall0 = flow_known(cv, ik_in, f, 0);
+			/* a counterpart's total of partner rows needs both of the
+			 * year's flows known, as the year table's total does; its
+			 * inter-Korean rows are MOU's own totals */
+			int kpart = f != 2 || (cv.part[F_X] && cv.part[F_M]);
 			cp_flow = f;
 			qsort(cp, m, sizeof *cp, cpcmp);
 			long rank = 0;
@@ -1851,7 +1856,8 @@ static void table_partner(const state *S, const opts *o, table *T)
 					continue;
 				}
 				rank++;
-				int k = cp[j].r[f][0] + cp[j].r[f][1] > 0, k0 = cp[j].r[f][0] > 0;
+				int k0 = cp[j].r[f][0] > 0 && kpart;
+				int k = k0 || (!cp[j].r[f][0] && cp[j].r[f][1] > 0);
 				char kb[256];
 				char *c[8] = {
 					int_text(y),
@@ -1867,7 +1873,8 @@ static void table_partner(const state *S, const opts *o, table *T)
 			}
 			if (o->top) {
 				nk_dec val = dadd(rest[0], rest[1]);
-				int k = rrows[0] + rrows[1] > 0, k0 = rrows[0] > 0;
+				int k0 = rrows[0] > 0 && kpart;
+				int k = k0 || (!rrows[0] && rrows[1] > 0);
 				char *c[8] = {
 					int_text(y),
 					nk_xstrdup(flow_name[f]),
