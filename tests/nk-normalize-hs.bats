@@ -24,6 +24,8 @@ load lib/common
 @test "--to H0 chains H6->H5->...->H0"                               { run_case nk-normalize-hs chain-down; }
 @test "--to H6 chains H0->H1->...->H6"                               { run_case nk-normalize-hs chain-up; }
 @test "--to: aggregates, unknown codes, empty hs_rev not converted"  { run_case nk-normalize-hs to-not-converted; }
+@test "--to: an amount passed 1:1 is checked (value_usd NaN, H0->H6)" { run_case nk-normalize-hs to-bad-value; }
+@test "--to: an amount passed 1:1 is checked (netwgt_kg 12,5, H5->H6)" { run_case nk-normalize-hs to-bad-netwgt; }
 @test "header only gives header only"                                { run_case nk-normalize-hs header-only; }
 @test "missing data directory stops before output"                   { run_case nk-normalize-hs no-data-dir; }
 @test "--help"                                                       { run_case nk-normalize-hs help; }

@@ -1025,9 +1025,14 @@ static void process(run *R)
 		set_add(R, A_REVFROM, rv.p, rv.n);
 		set_add(R, A_HS, hs.p, hs.n);
 		set_add(R, A_HSREV, rv.p, rv.n);
+		/* --to writes the amounts as converted ones, also where a
+		 * code passes 1:1 as written: each must be a contract number
+		 * (FILE:LINE: field 'value_usd': ...) or empty */
 		for (int k = 0; k < AMT_MAX; k++)
-			if (R->iamt[k] >= 0)
+			if (R->iamt[k] >= 0) {
+				nk_row_num(R->t, (size_t)R->iamt[k], NULL);
 				set_add(R, A_AMT0 + k, R->t->f[R->iamt[k]].p, R->t->f[R->iamt[k]].n);
+			}
 		if (c.rev == R->o->to) {
 			set_add(R, A_CONV, "same", 4);
 		} else if (c.len == 6 && c.eid && convert(R, &c)) {
