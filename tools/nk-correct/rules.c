@@ -369,17 +369,45 @@ static void ordered_with(const ruleset *rs, const int *byorder, size_t i,
 	}
 }
 
+static const ruleset *byid_rs; /* for byid_cmp */
+static int byid_cmp(const void *a, const void *b)
+{
+	return strcmp(byid_rs->r[*(const int *)a].id, byid_rs->r[*(const int *)b].id);
+}
+
+/* The rule with id `id`, or rs->n: a binary search in `byid`, the rule
+ * indices sorted by id (ids are unique), so that many rules with long
+ * 'after' lists stay a sort and not a scan per entry. */
+static size_t find_id(const ruleset *rs, const int *byid, const char *id)
+{
+	size_t lo = 0, hi = rs->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(rs->r[byid[mid]].id, id);
+		if (!c)
+			return (size_t)byid[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return rs->n;
+}
+
 /* after: ids to rule indices; dies on an unknown id (did you mean) or self. */
 static void resolve_after(ruleset *rs)
 {
+	int *byid = nk_xmalloc((rs->n + 1) * sizeof *byid);
+	for (size_t i = 0; i < rs->n; i++)
+		byid[i] = (int)i;
+	byid_rs = rs;
+	qsort(byid, rs->n, sizeof *byid, byid_cmp);
 	for (size_t i = 0; i < rs->n; i++) {
 		rule *r = &rs->r[i];
 		r->dep = nk_xmalloc((r->nafter + 1) * sizeof *r->dep);
 		const nk_ynode *af = nk_yget(r->node, "after");
 		for (size_t k = 0; k < r->nafter; k++) {
-			size_t j;
-			for (j = 0; j < rs->n && strcmp(rs->r[j].id, r->after[k]); j++)
-				;
+			size_t j = find_id(rs, byid, r->after[k]);
 			const nk_ynode *at = af->kind == NK_Y_SEQ ? af->kid[k] : af;
 			if (j == rs->n) {
 				const char *best = NULL;
@@ -401,6 +429,7 @@ static void resolve_after(ruleset *rs)
 			r->dep[r->ndep++] = (int)j;
 		}
 	}
+	free(byid);
 }
 
 /* Kahn, lowest load index first: file order unless after: says otherwise. */
