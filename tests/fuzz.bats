@@ -35,6 +35,7 @@ replay() {
 @test "fuzz corpus: nk-fetch-parse, IMF DOTS (fz-dots)"           { replay dots; }
 @test "fuzz corpus: nk-fetch-parse, name-only totals (fz-totals)" { replay totals; }
 @test "fuzz corpus: nk-merge-interkorean's MOU table (fz-mou)"    { replay mou; }
+@test "fuzz corpus: nk-summarize's sanctions file (fz-sanctions)"  { replay sanctions; }
 
 @test "fuzz corpus: every harness has a saved corpus" {
 	for f in "$NK_ROOT"/tests/fuzz/fz-*.c; do

@@ -33,6 +33,7 @@ max_len() {
 dict() {
 	case $1 in
 	comtrade | baci | dots | totals) echo fetch-parse ;;
+	sanctions) echo yaml ;;
 	*) echo "$1" ;;
 	esac
 }
