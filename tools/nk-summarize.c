@@ -438,21 +438,16 @@ static int ymd_cmp(ymd a, ymd b)
 static int yword(const nk_ynode *n, const char *what, const char *const *names, int nn)
 {
 	const char *s = nk_ystr(n, what, 1);
-	int best = -1;
-	size_t bd = 3;
-	for (int i = 0; i < nn; i++) {
+	for (int i = 0; i < nn; i++)
 		if (!strcmp(s, names[i]))
 			return i;
-		size_t d = nk_edit_distance(s, names[i], 2);
-		if (d < bd)
-			bd = d, best = i;
-	}
+	const char *best = nk_nearest(s, names, (size_t)nn);
+	if (best)
+		nk_ydie(n, "unknown %s '%s' (did you mean '%s'?)", what, s, best);
 	char list[160] = "";
 	for (int i = 0; i < nn; i++)
 		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
 			 i ? (i == nn - 1 ? " or " : ", ") : "", names[i]);
-	if (best >= 0)
-		nk_ydie(n, "unknown %s '%s' (did you mean '%s'?)", what, s, names[best]);
 	nk_ydie(n, "unknown %s '%s' (%s)", what, s, list);
 }
 
@@ -1339,6 +1334,12 @@ static int lookup_n(nk_str s, const char *const *names, int n)
 	return -1;
 }
 
+/* A partial's FLOW field: X, M, empty (unknown direction); -1 otherwise. */
+static int partial_flow(nk_str s)
+{
+	return s.n == 0 ? F_UNKNOWN : str_is(s, "X") ? F_X : str_is(s, "M") ? F_M : -1;
+}
+
 /* The sum key of partial fields REPORT YEAR FLOW IK KEY; 0 if they are not
  * one of this run's reports. */
 static int sum_key(const opts *o, const nk_str *f, uint64_t *key)
@@ -1348,7 +1349,7 @@ static int sum_key(const opts *o, const nk_str *f, uint64_t *key)
 		if (str_is(f[0], rep_name[o->by[i]]))
 			r = o->by[i];
 	int y = nk_year_parse(f[1].p, f[1].n);
-	int fl = f[2].n == 0 ? F_UNKNOWN : str_is(f[2], "X") ? F_X : str_is(f[2], "M") ? F_M : -1;
+	int fl = partial_flow(f[2]);
 	int64_t sub = r < 0				? -1
 		      : rep_col[r] || r == R_SANCTION	? sub_parse(r, f[4].p, f[4].n)
 		      : f[4].n				? -1
@@ -1492,8 +1493,7 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 			if (nf != 7)
 				PDIE("not an lvrows line of a --level coarsest partial");
 			int y = nk_year_parse(f[3].p, f[3].n);
-			int fl = f[4].n == 0 ? F_UNKNOWN : str_is(f[4], "X") ? F_X
-							: str_is(f[4], "M") ? F_M : -1;
+			int fl = partial_flow(f[4]);
 			uint32_t cp = nk_iso3(f[2].p, f[2].n);
 			int l = lookup_n(f[5], lv_name, LV_HS6 + 1);
 			uint64_t rows;
@@ -1507,8 +1507,7 @@ static void read_partial(opts *o, state *S, const char *path, int first, char *b
 			if (nf != 6)
 				PDIE("not a levels line");
 			int y = nk_year_parse(f[3].p, f[3].n);
-			int fl = f[4].n == 0 ? F_UNKNOWN : str_is(f[4], "X") ? F_X
-							: str_is(f[4], "M") ? F_M : -1;
+			int fl = partial_flow(f[4]);
 			uint32_t cp = nk_iso3(f[2].p, f[2].n);
 			unsigned mask = 0;
 			char lv[64];

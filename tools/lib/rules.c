@@ -417,6 +417,20 @@ size_t nk_edit_distance(const char *a, const char *b, size_t cap)
 	return row[lb] > cap ? cap + 1 : row[lb];
 }
 
+const char *nk_nearest(const char *s, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t bd = 3;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = nk_edit_distance(s, names[i], 2);
+		if (d < bd) {
+			bd = d;
+			best = names[i];
+		}
+	}
+	return best;
+}
+
 void nk_ymap_keys(const nk_ynode *map, const char *what, const char *const *allowed)
 {
 	want(map, NK_Y_MAP, what);
@@ -428,15 +442,9 @@ void nk_ymap_keys(const nk_ynode *map, const char *what, const char *const *allo
 				break;
 		if (*a)
 			continue;
-		const char *best = NULL;
-		size_t bd = 3;
-		for (a = allowed; *a; a++) {
-			size_t d = nk_edit_distance(k->str, *a, 2);
-			if (d < bd) {
-				bd = d;
-				best = *a;
-			}
-		}
+		for (a = allowed; *a; a++)
+			;
+		const char *best = nk_nearest(k->str, allowed, (size_t)(a - allowed));
 		if (best)
 			nk_ydie(k, "unknown key '%s' in %s (did you mean '%s'?)", k->str,
 				what, best);

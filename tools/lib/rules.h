@@ -76,5 +76,8 @@ const nk_ynode *nk_yneed(const nk_ynode *map, const char *what, const char *key)
 
 /* Edit distance (Levenshtein), capped: returns at most cap + 1. */
 size_t nk_edit_distance(const char *a, const char *b, size_t cap);
+/* For "did you mean": the first of names[0..n) nearest to s within an edit
+ * distance of 2, or NULL. Borrows: the result is one of names. */
+const char *nk_nearest(const char *s, const char *const *names, size_t n);
 
 #endif
