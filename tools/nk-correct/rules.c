@@ -369,10 +369,10 @@ static void ordered_with(const ruleset *rs, const int *byorder, size_t i,
 	}
 }
 
-static const ruleset *byid_rs; /* for byid_cmp */
-static int byid_cmp(const void *a, const void *b)
+static int byid_cmp(const void *a, const void *b, void *rs)
 {
-	return strcmp(byid_rs->r[*(const int *)a].id, byid_rs->r[*(const int *)b].id);
+	const rule *r = ((const ruleset *)rs)->r;
+	return strcmp(r[*(const int *)a].id, r[*(const int *)b].id);
 }
 
 /* The rule with id `id`, or rs->n: a binary search in `byid`, the rule
@@ -400,8 +400,7 @@ static void resolve_after(ruleset *rs)
 	int *byid = nk_xmalloc((rs->n + 1) * sizeof *byid);
 	for (size_t i = 0; i < rs->n; i++)
 		byid[i] = (int)i;
-	byid_rs = rs;
-	qsort(byid, rs->n, sizeof *byid, byid_cmp);
+	qsort_r(byid, rs->n, sizeof *byid, byid_cmp, rs);
 	for (size_t i = 0; i < rs->n; i++) {
 		rule *r = &rs->r[i];
 		r->dep = nk_xmalloc((r->nafter + 1) * sizeof *r->dep);
